@@ -1,0 +1,144 @@
+"""Namespaces and terms of the confkg ontology (``ontology/confkg.ttl``).
+
+``CKG`` is a closed namespace: a misspelt term raises ``AttributeError`` at import time
+instead of silently minting a new IRI. ``tests/test_vocab.py`` checks that every term here
+is declared in the ontology file and the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "confkg.ttl"
+CONTEXT_FILE = ONTOLOGY_DIR / "context.jsonld"
+
+NS = "https://w3id.org/confkg/ns#"
+ID = "https://w3id.org/confkg/id/"
+
+
+class CKG(DefinedNamespace):
+    """The confkg ontology namespace."""
+
+    _NS = Namespace(NS)
+    _fail = True
+
+    # classes
+    Person: URIRef
+    Organization: URIRef
+    Event: URIRef
+    Talk: URIRef
+    Paper: URIRef
+    Artifact: URIRef
+    Topic: URIRef
+    Note: URIRef
+    Section: URIRef
+    Mention: URIRef
+    Assertion: URIRef
+    CoMention: URIRef
+    # relations
+    mentions: URIRef
+    partOf: URIRef
+    subEventOf: URIRef
+    editionOf: URIRef
+    speaker: URIRef
+    panelist: URIRef
+    moderator: URIRef
+    affiliation: URIRef
+    author: URIRef
+    creator: URIRef
+    developer: URIRef
+    about: URIRef
+    coveredBy: URIRef
+    sectionOf: URIRef
+    coMentioned: URIRef
+    weight: URIRef
+    # attributes
+    codeRepository: URIRef
+    identifier: URIRef
+    arxivId: URIRef
+    url: URIRef
+    year: URIRef
+    location: URIRef
+    kind: URIRef
+    path: URIRef
+    contentHash: URIRef
+    heading: URIRef
+    # provenance
+    refersTo: URIRef
+    inNote: URIRef
+    inSection: URIRef
+    start: URIRef
+    end: URIRef
+    line: URIRef
+    exact: URIRef
+    sentence: URIRef
+    sentenceStart: URIRef
+    sentenceEnd: URIRef
+    extractor: URIRef
+    confidence: URIRef
+
+
+SCHEMA = Namespace("http://schema.org/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+
+PREFIXES: dict[str, str] = {
+    "ckg": NS,
+    "id": ID,
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "schema": str(SCHEMA),
+    "foaf": str(FOAF),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "oa": str(OA),
+}
+
+CLASS_OF_TYPE: dict[str, URIRef] = {
+    t: getattr(CKG, t) for t in ("Person", "Organization", "Event", "Talk", "Paper", "Artifact", "Topic")
+}
+
+
+def slugify(text: str) -> str:
+    """A stable, readable IRI segment: ASCII-folded, lower case, words joined by hyphens."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return slug[:120].rstrip("-") or "x"
+
+
+def entity_iri(type_: str, key: str) -> URIRef:
+    """IRI of a canonical entity, minted from its type and canonical key (never random)."""
+    return URIRef(f"{ID}{type_.lower()}/{slugify(key)}")
+
+
+def note_iri(note_id: str) -> URIRef:
+    return URIRef(f"{ID}note/{slugify(note_id)}")
+
+
+def section_iri(note_id: str, index: int) -> URIRef:
+    return URIRef(f"{ID}note/{slugify(note_id)}/section/{index}")
+
+
+def mention_iri(note_id: str, start: int, end: int, type_: str) -> URIRef:
+    return URIRef(f"{ID}note/{slugify(note_id)}/mention/{start}-{end}-{type_.lower()}")
+
+
+def assertion_iri(note_id: str, digest: str) -> URIRef:
+    return URIRef(f"{ID}note/{slugify(note_id)}/assertion/{digest}")
+
+
+def graph_iri(note_id: str) -> URIRef:
+    """Named graph that holds what was read from one note (replaced as a whole on rebuild)."""
+    return URIRef(f"{ID}graph/{slugify(note_id)}")
+
+
+ENTITIES_GRAPH = URIRef(f"{ID}graph/entities")

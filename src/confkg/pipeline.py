@@ -1,0 +1,128 @@
+"""The build pipeline: notes -> ingest -> extract -> resolve -> graph -> store and outputs.
+
+This is the library function behind ``confkg build``; a notebook calls it the same way.
+One broken note is reported and skipped; the rest is built. The store and every output file
+are written to temporary locations and renamed into place, so an existing graph is never
+left half-written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from confkg.errors import InputError, NoteError
+from confkg.extract.extractor import Extractor
+from confkg.graph.builder import build_quads
+from confkg.ingest import read_notes
+from confkg.model import Extraction, Note
+from confkg.resolve.resolver import Resolution, resolve
+from confkg.store import GraphStore
+
+STORE_DIR = "store"
+OUTPUT_FILES = {"turtle": "graph.ttl", "jsonld": "graph.jsonld"}
+HTML_FILE = "graph.html"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the figures of the summary table and the problems met."""
+
+    out_dir: Path
+    notes: list[str] = field(default_factory=list)
+    errors: list[NoteError] = field(default_factory=list)
+    entities_per_type: dict[str, int] = field(default_factory=dict)
+    mentions: int = 0
+    relations: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    outputs: list[Path] = field(default_factory=list)
+
+
+ProgressFn = Callable[[str, int], None]
+
+
+def load_notes(paths: Sequence[str | Path]) -> tuple[list[Note], list[NoteError]]:
+    notes: list[Note] = []
+    errors: list[NoteError] = []
+    for item in read_notes(paths):
+        if isinstance(item, NoteError):
+            errors.append(item)
+        else:
+            notes.append(item)
+    return notes, errors
+
+
+def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressFn | None = None) -> list[Extraction]:
+    """Extract every note in one streamed ``nlp.pipe``; ``progress(note_id, words)`` after each."""
+    out: list[Extraction] = []
+    for ex in extractor.extract_notes(notes):
+        out.append(ex)
+        if progress:
+            progress(ex.note.note_id, len(ex.note.source.split()))
+    return out
+
+
+def build(
+    paths: Sequence[str | Path],
+    out_dir: str | Path = "out",
+    *,
+    model: str | None = None,
+    min_confidence: float = 0.0,
+    html: bool = True,
+    progress: ProgressFn | None = None,
+    on_notes: Callable[[list[Note]], None] | None = None,
+) -> BuildReport:
+    """Build the graph of the notes under ``paths`` into ``out_dir`` (store, Turtle, JSON-LD, HTML)."""
+    started = time.perf_counter()
+    out = Path(out_dir)
+    report = BuildReport(out)
+    notes, errors = load_notes(paths)
+    report.errors = errors
+    if not notes:
+        problems = "; ".join(str(e) for e in errors) or "no notes given"
+        raise InputError(f"nothing to build: {problems}")
+    if on_notes:
+        on_notes(notes)
+    extractor = Extractor.create(model)
+    extractions = extract_all(notes, extractor, progress)
+    resolution = resolve((m for ex in extractions for m in ex.mentions), extractor.gazetteer.titles)
+    out.mkdir(parents=True, exist_ok=True)
+    store = GraphStore.build(out / STORE_DIR, build_quads(extractions, resolution, min_confidence=min_confidence))
+    report.outputs += write_outputs(store, out, html=html, min_confidence=min_confidence)
+    _summarise(report, extractions, resolution, store)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def write_outputs(store: GraphStore, out: Path, *, html: bool = True, min_confidence: float = 0.0) -> list[Path]:
+    from confkg.outputs.export import export
+
+    written = [export(store, fmt, out / name) for fmt, name in OUTPUT_FILES.items()]
+    if html:
+        from confkg.outputs.explorer import write_explorer
+
+        written.append(write_explorer(store_graph(store), out / HTML_FILE, min_confidence=min_confidence))
+    return written
+
+
+def store_graph(store: GraphStore):  # -> rdflib.Graph
+    """The union of the store's graphs as an rdflib Graph (for outputs that want rdflib's API)."""
+    from rdflib import Graph
+
+    g = Graph()
+    for s, p, o, _g in store.quads():
+        g.add((s, p, o))
+    return g
+
+
+def _summarise(report: BuildReport, extractions: list[Extraction], resolution: Resolution, store: GraphStore) -> None:
+    report.notes = [ex.note.note_id for ex in extractions]
+    report.mentions = sum(len(ex.mentions) for ex in extractions)
+    report.relations = sum(len(ex.relations) for ex in extractions)
+    counts = Counter(e.type for e in resolution.entities)
+    report.entities_per_type = dict(sorted(counts.items()))
+    report.triples = len(store)

@@ -94,6 +94,7 @@ def _speakers(text: str, start: int, end: int, rule: str, block_end: int,
             w0 = start + m.start("inner") + cm.start("what")
             creators.append((w0, w0 + len(cm.group("what"))))
     clean = _PAREN.sub(lambda m: " " * len(m.group()), segment)
+    orig_text, text = text, text[:start] + clean + text[end:]  # parentheticals blanked, offsets kept
     parts = [(start + m.start(), start + m.end()) for m in re.finditer(r"[^,;]+", clean)]
     if not parts:
         return False
@@ -133,12 +134,16 @@ def _speakers(text: str, start: int, end: int, rule: str, block_end: int,
         for o in orgs:
             out.relations.append(CandidateRelation(p, "affiliation", o, None, talk.start, block_end, rule, 0.8))
     for s0, e0 in creators:
-        what = _cand(text, s0, e0, "Artifact", 0.8, rule)
+        what = _cand(orig_text, s0, e0, "Artifact", 0.8, rule)
         if what and len(people) == 1:
             out.candidates.append(what)
             out.relations.append(CandidateRelation(what, "creator", people[0], None, talk.start, block_end,
                                                    rule, 0.85))
     return True
+
+
+def _short_name(text: str) -> bool:
+    return looks_like_person(text) and 2 <= len(text.split()) <= 3
 
 
 def _talk_line(text: str, block: Block, section_index: int, out: StructureResult) -> bool:
@@ -186,7 +191,7 @@ def _talk_line(text: str, block: Block, section_index: int, out: StructureResult
     for d in reversed(dashes):
         title = line[: d.start()].strip()
         rest = line[d.end():].strip()
-        if len(title.split()) < 2 or looks_like_person(title) or len(title.split()) > 20:
+        if not 2 <= len(title.split()) <= 20:
             continue
         if _PANEL.match(rest.rstrip(" *")):
             talk = _cand(text, s, s + d.start(), "Talk", 0.85, RULE_TALK, attrs=(("kind", "panel"),) + covered)
@@ -198,6 +203,12 @@ def _talk_line(text: str, block: Block, section_index: int, out: StructureResult
         if talk and _speakers(text, s + d.end(), e, RULE_TALK, e, talk, out):
             out.candidates.append(talk)
             return True
+        if _short_name(title) and len(rest.split()) >= 2:
+            # "Speaker - Title": the name comes first
+            talk = _cand(text, s + d.end(), e, "Talk", 0.85, RULE_TALK, attrs=(("kind", "talk"),) + covered)
+            if talk and _speakers(text, s, s + d.start(), RULE_TALK, e, talk, out):
+                out.candidates.append(talk)
+                return True
     return False
 
 

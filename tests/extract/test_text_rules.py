@@ -1,0 +1,101 @@
+"""Text rules on sentences written for these tests (not taken from the sample notes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from confkg.extract.text_rules import (
+    EventName,
+    arxiv_ids,
+    citation_candidates,
+    event_candidates,
+    full_year,
+    quoted_title_candidates,
+    shape_candidates,
+    workshop_candidates,
+)
+
+NAMES = (
+    EventName("NeurIPS", "NeurIPS", "conference", True),
+    EventName("NIPS", "NeurIPS", "conference", True),
+    EventName("ICLR", "ICLR", "conference", True),
+    EventName("Conference on Robot Learning", "CoRL", "conference", False),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We met at NeurIPS 2021 in Sydney.", [("NeurIPS 2021", "NeurIPS 2021", "2021")]),
+        ("a poster at NIPS ‘99 on kernels", [("NIPS ‘99", "NeurIPS 1999", "1999")]),
+        ("the NIPS'16 workshop", [("NIPS'16", "NeurIPS 2016", "2016")]),
+        ("Submitted to ICLR.", [("ICLR", "ICLR", None)]),
+        ("the conference on robot learning 2019 was held", [("conference on robot learning 2019", "CoRL 2019", "2019")]),
+        ("ICLR 42 slides", [("ICLR", "ICLR", None)]),
+        ("neurips is lower case here", []),
+        ("PICLR is not an event", []),
+    ],
+)
+def test_event_candidates(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = event_candidates(text, NAMES)
+    got = [(text[c.start:c.end], c.canonical, dict(c.attrs).get("year")) for c in found]
+    assert got == expected
+
+
+@pytest.mark.parametrize(("digits", "apos", "year"), [("2019", False, "2019"), ("93", True, "1993"),
+                                                      ("07", True, "2007"), ("42", False, None)])
+def test_full_year(digits: str, apos: bool, year: str | None) -> None:
+    assert full_year(digits, apos) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Smith et al. (2019) showed it first.", ["Smith"]),
+        ("as shown before (Nakamura et al. 2020)", ["Nakamura"]),
+        ("See Garcia and Okafor (2015) for details.", ["Garcia", "Okafor"]),
+        ("This et al. is odd", []),
+        ("van der Berg et al. reported", ["Berg"]),
+    ],
+)
+def test_citation_candidates(text: str, expected: list[str]) -> None:
+    assert [text[c.start:c.end] for c in citation_candidates(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We compared FooNet and BarGAN against ResNet-50.", ["FooNet", "BarGAN", "ResNet-50"]),
+        ("Trained on ZZQ-9 with LibXYZ", ["ZZQ-9", "LibXYZ"]),
+        ("McDonald went home", []),
+        ("GPUs and APIs are plural acronyms", []),
+    ],
+)
+def test_shape_candidates(text: str, expected: list[str]) -> None:
+    assert [text[c.start:c.end] for c in shape_candidates(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I went to the Fair Machine Learning in Practice workshop on Friday.", ["Fair Machine Learning in Practice"]),
+        ("There was a Workshop on Causal Inference for Robots.", ["Causal Inference for Robots"]),
+        ("The workshop was fun.", []),
+    ],
+)
+def test_workshop_candidates(text: str, expected: list[str]) -> None:
+    assert [text[c.start:c.end] for c in workshop_candidates(text)] == expected
+
+
+def test_quoted_title_needs_paper_context() -> None:
+    with_ctx = "Their earlier paper “Sparse Attention Beats Dense Attention” was cited."
+    without = "He said “Nobody Expects The Spanish Inquisition” loudly."
+    assert [with_ctx[c.start:c.end] for c in quoted_title_candidates(with_ctx, [(0, len(with_ctx))])] == [
+        "Sparse Attention Beats Dense Attention"
+    ]
+    assert quoted_title_candidates(without, [(0, len(without))]) == []
+
+
+def test_arxiv_ids() -> None:
+    text = "see https://arxiv.org/abs/2101.00001v2 and arXiv:1801.12345, not arxiv.org/list/cs"
+    assert arxiv_ids(text) == ["2101.00001", "1801.12345"]

@@ -32,6 +32,7 @@ class CKG(DefinedNamespace):
     Person: URIRef
     Organization: URIRef
     Event: URIRef
+    EventSeries: URIRef
     Talk: URIRef
     Paper: URIRef
     Artifact: URIRef

@@ -99,3 +99,8 @@ def test_quoted_title_needs_paper_context() -> None:
 def test_arxiv_ids() -> None:
     text = "see https://arxiv.org/abs/2101.00001v2 and arXiv:1801.12345, not arxiv.org/list/cs"
     assert arxiv_ids(text) == ["2101.00001", "1801.12345"]
+
+
+def test_shape_ignores_lines_in_capitals() -> None:
+    assert shape_candidates("MAKE SURE TO READ GPT-2 AND ALSO THE REST.") == []
+    assert [c.start for c in shape_candidates("Read GPT-2 AND THEN rest")] == [5]

@@ -71,3 +71,10 @@ def test_every_mention_has_an_entity_and_output_is_deterministic() -> None:
     a, b = resolve(ms), resolve(list(reversed(ms)))
     assert a.entities == b.entities
     assert set(a.entity_of) == {x.key for x in ms}
+
+
+def test_model_typed_first_name_of_a_person_in_the_note_becomes_that_person() -> None:
+    res = resolve([m("Grace Hopper", start=0), m("Grace", "Organization", start=40)])
+    assert labels(res) == {"Grace Hopper": "Person"}
+    other_note = resolve([m("Grace Hopper", start=0), m("Grace", "Organization", note="b.md", start=40)])
+    assert labels(other_note) == {"Grace Hopper": "Person", "Grace": "Organization"}

@@ -89,6 +89,10 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         type_ = NER_TYPES.get(ent.label_)
         if type_ is None:
             continue
+        if type_ in {"Person", "Organization"} and len(ent) == 1 and ent[0].tag_ not in {"NNP", "NNPS"}:
+            continue  # one common word the model took for a name: "Accuracy", "Agility"
+        if ent.sent.text.isupper():
+            continue  # a line in capitals (a draft note to self) fools the model
         pieces = _pieces(text, ent.start_char, ent.end_char)
         if len(pieces) > 1 and type_ != "Person":
             continue  # "ML Infrastructure - Savin Goyal" as one ORG: the shape rules know better

@@ -147,7 +147,7 @@ _SHAPE = re.compile(
     r"(?<![\w-])(?:"
     r"[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+[A-Z]*"          # CamelCase: HydraNet, ConvDraw, DeepLift
     r"|[A-Z]{2,}[a-z]+[A-Za-z]*"                      # RNNprop, LSTMs? (plural filtered below)
-    r"|[A-Z][a-z]*[A-Z]{2,}[a-z0-9]*"                 # DiscoGAN, CycleGAN, LibSPN, McGan? no
+    r"|[A-Z][a-z]+[A-Z]{2,}[a-z0-9]*"                 # DiscoGAN, CycleGAN, LibSPN
     r"|[A-Za-z]*[A-Z][A-Za-z]*-\d+[A-Za-z]*"          # GPT-2, VQ-VAE2? CIFAR-10
     r"|[A-Z][A-Z0-9]*\d[A-Z0-9]*"                    # VQVAE2, T5, W2V
     r")(?:[-+][A-Za-z0-9]+)*(?![\w-])"
@@ -160,6 +160,10 @@ def shape_candidates(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     for m in _SHAPE.finditer(text):
         word = m.group()
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        if text[line_start:line_end if line_end >= 0 else len(text)].isupper():
+            continue  # a line in capitals: every word looks like an acronym
         if _SHAPE_STOP.search(word) or len(word) < 3:
             continue
         out.append(Candidate(m.start(), m.end(), "Artifact", 0.55, RULE_SHAPE, PRIORITY_SHAPE))

@@ -211,7 +211,7 @@ def _entity_quads(entities: dict[str, Entity], nodes: dict[str, URIRef], kept: s
                 if series_key not in kept:
                     series_nodes[series] = snode
                 yield (node, CKG.editionOf, snode, g)
+                yield (snode, RDF.type, CKG.EventSeries, g)
     for series, snode in sorted(series_nodes.items()):
-        yield (snode, RDF.type, CKG.Event, g)
         yield (snode, RDFS.label, Literal(series), g)
         yield (snode, CKG.kind, Literal("series"), g)

@@ -88,6 +88,27 @@ def _settle_types(mentions: list[Mention], keys: dict[int, str], reasons: dict[s
     return out
 
 
+def _retype_name_parts(mentions: list[Mention], keys: dict[int, str], reasons: dict[str, list[str]]
+                       ) -> list[Mention]:
+    """A one-word name the model typed as an organisation or artifact, that is the first name or
+    surname of a person named in the same note, is that person ("Andrej might have some hints")."""
+    parts: dict[str, set[str]] = defaultdict(set)
+    for i, m in enumerate(mentions):
+        words = keys[i].split()
+        if m.type == "Person" and len(words) >= 2:
+            parts[m.note_id] |= {words[0], words[-1]}
+    out = []
+    for i, m in enumerate(mentions):
+        if (m.type in {"Organization", "Artifact"} and m.extractor.startswith("spacy")
+                and len(keys[i].split()) == 1 and keys[i] in parts[m.note_id]):
+            reasons.setdefault(f"Person:{keys[i]}", []).append(
+                f"'{m.text}' in {m.note_id} retyped {m.type} -> Person: a name part of a person in that note")
+            m = Mention(m.note_id, m.section, m.start, m.end, m.text, "Person", m.score, m.extractor,
+                        m.sent_start, m.sent_end, m.attrs)
+        out.append(m)
+    return out
+
+
 def _label(group: list[Mention]) -> str:
     canon = Counter(m.attr("canonical") for m in group if m.attr("canonical"))
     if canon:
@@ -102,6 +123,7 @@ def resolve(mentions: Iterable[Mention], titles: frozenset[str] = DEFAULT_TITLES
     reasons: dict[str, list[str]] = {}
     keys = {i: name_key(m, titles) for i, m in enumerate(ms)}
     ms = _settle_types(ms, keys, reasons)
+    ms = _retype_name_parts(ms, keys, reasons)
 
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     for i, m in enumerate(ms):

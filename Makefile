@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,19 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/confkg build data/notes --out out/
 	@echo ""
-	@echo "Outputs written to out/: graph.ttl (Turtle), graph.jsonld (JSON-LD), graph.html (explorer), store/ (Oxigraph)."
-	@echo "Open out/graph.html in a browser, or try: $(BIN)/confkg query \"SELECT ?s WHERE { ?s a <https://w3id.org/confkg/ns#Person> } LIMIT 5\""
+	@echo "Outputs in out/: graph.ttl (Turtle), graph.jsonld (JSON-LD), graph.html (explorer), store/ (Oxigraph store)."
+	@echo "Open out/graph.html in a browser, or ask: $(BIN)/confkg query 'SELECT ?p WHERE { ?p a ckg:Person } LIMIT 5'"
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+# Where apt is not available the browser tests skip and say why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
+		echo "installing Debian chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "could not install chromium: browser tests will be skipped"; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
 

@@ -27,7 +27,7 @@ def build_cli(
     """Build the knowledge graph of the notes: OUT/store, OUT/graph.ttl, OUT/graph.jsonld, OUT/graph.html."""
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as bar:
+                  console=console, transient=False, disable=not console.is_terminal) as bar:
         task = bar.add_task("reading notes", total=None)
 
         def on_notes(notes: list) -> None:

@@ -40,15 +40,11 @@ GAZETTEER_FILES: dict[str, str] = {
 GENERIC_TERMS_FILE = "generic_terms.txt"
 PERSON_TITLES_FILE = "person_titles.txt"
 
-ALLOWED_TYPES: frozenset[str] = frozenset(
-    {"Person", "Organization", "Event", "Talk", "Paper", "Artifact", "Topic"}
-)
+ALLOWED_TYPES: frozenset[str] = frozenset({"Person", "Organization", "Event", "Talk", "Paper", "Artifact", "Topic"})
 #: allowed ``kind`` values per type; a type missing here takes no ``kind``
 KINDS: dict[str, frozenset[str]] = {
     "Event": frozenset({"conference", "workshop", "summit", "meetup", "competition", "school"}),
-    "Organization": frozenset(
-        {"company", "lab", "university", "institute", "nonprofit", "government", "publication"}
-    ),
+    "Organization": frozenset({"company", "lab", "university", "institute", "nonprofit", "government", "publication"}),
     "Artifact": frozenset(
         {
             "model",
@@ -241,8 +237,9 @@ def load_word_list(path: Path) -> list[str]:
     return words
 
 
-def _title_key(word: str) -> str:
-    return normalize(word)
+def _title_keys(word: str) -> set[str]:
+    """Normalised form plus the ``rstrip('.').casefold()`` form used by simple token checks."""
+    return {normalize(word), word.strip().rstrip(".").casefold()}
 
 
 class Gazetteer:
@@ -256,7 +253,7 @@ class Gazetteer:
     ) -> None:
         self.entries: tuple[GazetteerEntry, ...] = tuple(entries)
         self.generic_terms: frozenset[str] = frozenset(normalize(t) for t in generic_terms) - {""}
-        self.titles: frozenset[str] = frozenset(_title_key(t) for t in titles) - {""}
+        self.titles: frozenset[str] = frozenset(k for t in titles for k in _title_keys(t)) - {""}
         self._index: dict[str, list[_Form]] = {}
         for entry in self.entries:
             for text, form_kind, exact in entry.forms():
@@ -329,7 +326,7 @@ class Gazetteer:
 
     def is_title(self, word: str) -> bool:
         """Whether ``word`` (``Dr``, ``Dr.``, ``Prof.``...) is an honorific to strip from names."""
-        return _title_key(word) in self.titles
+        return normalize(word) in self.titles
 
     def duplicates(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """``(type, normalised name, names)`` for every name used by two entries of one type."""

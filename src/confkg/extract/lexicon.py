@@ -13,7 +13,7 @@ import re
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from confkg.extract.candidates import (
     PRIORITY_GAZETTEER,
@@ -22,10 +22,19 @@ from confkg.extract.candidates import (
     Candidate,
 )
 from confkg.extract.gazetteer import Gazetteer
-from confkg.extract.names import has_junk, is_acronym, looks_like_org, looks_like_person, strip_title, trim_span
+from confkg.extract.names import (
+    ORG_SUFFIXES,
+    has_junk,
+    is_acronym,
+    looks_like_org,
+    looks_like_person,
+    strip_title,
+    trim_span,
+)
 from confkg.extract.text_rules import EventName
 
 GAZETTEER = "gazetteer:confkg-curated.v1"
+_EVENT_WORD = re.compile(r"\b(?:conference|workshop|summit|symposium|meetup|congress)\b", re.I)
 _SEPARATORS = re.compile(r"\s+[-–—|]\s+|[:()\[\]\n]|\s+&\s+")
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Artifact", "EVENT": "Event"}
 NER_SCORES = {"Person": 0.7, "Organization": 0.6, "Artifact": 0.45, "Event": 0.5}
@@ -93,6 +102,12 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             continue  # one common word the model took for a name: "Accuracy", "Agility"
         if ent.sent.text.isupper():
             continue  # a line in capitals (a draft note to self) fools the model
+        if type_ in {"Person", "Organization"} and _weak_name_context(ent):
+            continue
+        if type_ == "Person" and len(ent) > 1 and _phrase_not_name(ent):
+            continue
+        if type_ == "Organization" and not _org_evidence(ent):
+            continue
         pieces = _pieces(text, ent.start_char, ent.end_char)
         if len(pieces) > 1 and type_ != "Person":
             continue  # "ML Infrastructure - Savin Goyal" as one ORG: the shape rules know better
@@ -101,6 +116,49 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             if c is not None:
                 out.append(c)
     return out
+
+
+_ORG_CUES = frozenset({"at", "from", "by", "with", "joined", "join", "joins", "founded", "of", "for", "and",
+                       "like", "including", "companies", "company", "team", "partnered", "acquired"})
+
+
+def _line_of(span: Span) -> str:
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    return text[start:end if end >= 0 else len(text)]
+
+
+def _weak_name_context(ent: Span) -> bool:
+    """One-word "names" used as eponyms ("Lipschitz constant") or standing alone as a whole line."""
+    if len(ent) == 1:
+        nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+        if nxt is not None and nxt.tag_ in {"NN", "NNS"} and nxt.text.islower():
+            return True
+    return _line_of(ent).strip(" *-•:#") == ent.text.strip()
+
+
+_NOUN_ENDINGS = re.compile(r"(?:tion|sion|ing|ment|ness|ity|ics|ogy|ism|ance|ence|ures?)$")
+
+
+def _phrase_not_name(ent: Span) -> bool:
+    """Title-cased phrases the model calls people: "Video Pixel Networks", "Continuous Control"."""
+    last = ent[-1]
+    return last.tag_ == "NNS" or bool(_NOUN_ENDINGS.search(last.lower_))
+
+
+def _org_evidence(ent: Span) -> bool:
+    """The model's ORG needs support: a company-like suffix, an acronym, a possessive, or a cue word."""
+    words = ent.text.split()
+    if words and words[-1].casefold().strip(".,") in ORG_SUFFIXES:
+        return True
+    if len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 6:
+        return True
+    doc = ent.doc
+    if ent.end < len(doc) and doc[ent.end].text in {"'s", "’s", "'"}:
+        return True
+    before = doc[max(0, ent.start - 2):ent.start]
+    return any(t.lower_ in _ORG_CUES for t in before)
 
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -136,7 +194,7 @@ def _clean_candidate(text: str, start: int, end: int, type_: str, gazetteer: Gaz
         return Candidate(s, e, "Person", NER_SCORES["Person"], "", PRIORITY_NER_PERSON)
     if type_ == "Organization" and not looks_like_org(name):
         return None
-    if type_ == "Event" and not re.search(r"\b(?:conference|workshop|summit|symposium|meetup|congress)\b", name, re.I):
+    if type_ == "Event" and not _EVENT_WORD.search(name):
         return None
     if type_ == "Artifact" and not (any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:])):
         return None

@@ -85,7 +85,9 @@ _WORKSHOP = re.compile(
     r"(?P<name>(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with|at)(?:\s+(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with|at|\d+))*?)"
     r"\s+[Ww]orkshop\b"
 )
-_WORKSHOP_ON = re.compile(r"\b[Ww]orkshop\s+on\s+(?P<name>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with))*)")
+_WORKSHOP_ON = re.compile(
+    r"\b[Ww]orkshop\s+on\s+(?P<name>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with))*)"
+)
 _SMALL = {"of", "on", "for", "in", "the", "and", "to", "with", "at"}
 
 

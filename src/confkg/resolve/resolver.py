@@ -74,9 +74,9 @@ def _settle_types(mentions: list[Mention], keys: dict[int, str], reasons: dict[s
         if len(counter) > 1:
             ranked = sorted(counter, key=lambda t: (-best_rank[k][t], -counter[t], t))
             winner[k] = ranked[0]
+            evidence = {3: "gazetteer", 2: "rule", 1: "model"}[best_rank[k][ranked[0]]]
             reasons.setdefault(f"type:{k}", []).append(
-                f"'{k}' seen as {', '.join(sorted(counter))}: kept {ranked[0]} "
-                f"(strongest evidence: {'gazetteer' if best_rank[k][ranked[0]] == 3 else 'rule' if best_rank[k][ranked[0]] == 2 else 'model'})"
+                f"'{k}' seen as {', '.join(sorted(counter))}: kept {ranked[0]} (strongest evidence: {evidence})"
             )
     out = []
     for i, m in enumerate(mentions):

@@ -1,0 +1,130 @@
+"""Conversion between rdflib terms (the rest of confkg) and pyoxigraph terms (the store).
+
+The graph stage speaks rdflib because its API is convenient; the store, SPARQL and large
+serialisations run on Oxigraph because it is one to two orders of magnitude faster (see
+``MEASURED.md``). These functions are the only place the two term models meet.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+XSD_STRING = str(XSD.string)
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+OxGraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+PythonValue = str | int | float | bool | decimal.Decimal | datetime.date | datetime.datetime
+
+
+class TermConverter:
+    """rdflib -> pyoxigraph, with a cache of IRIs.
+
+    A knowledge graph repeats a few IRIs (predicates, classes, graph names, popular entities)
+    millions of times; caching their ``NamedNode`` roughly halves the conversion time of a
+    bulk load. One converter lives as long as one load, so the cache cannot grow unbounded
+    across builds.
+    """
+
+    def __init__(self) -> None:
+        self._iris: dict[str, ox.NamedNode] = {}
+
+    def iri(self, value: str) -> ox.NamedNode:
+        node = self._iris.get(value)
+        if node is None:
+            node = self._iris[value] = ox.NamedNode(value)
+        return node
+
+    def term(self, term: Node) -> ox.NamedNode | ox.Literal:
+        """Convert a subject, predicate or object; blank nodes are refused.
+
+        Blank nodes would get fresh labels on every build, which would break byte-identical
+        exports and the replacement of one note's graph; the graph stage mints IRIs instead.
+        """
+        if isinstance(term, URIRef):
+            return self.iri(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is None:
+                return ox.Literal(str(term))
+            return ox.Literal(str(term), datatype=self.iri(str(term.datatype)))
+        if isinstance(term, BNode):
+            raise ValueError(f"blank node _:{term} in the graph: mint an IRI instead (vocab.*_iri)")
+        raise TypeError(f"not an RDF term: {term!r}")
+
+    def graph_name(self, graph: Node | None) -> ox.NamedNode | ox.DefaultGraph:
+        if graph is None:
+            return ox.DefaultGraph()
+        if isinstance(graph, URIRef):
+            return self.iri(str(graph))
+        raise TypeError(f"a graph name must be a URIRef, not {graph!r}")
+
+    def quad(self, quad: tuple[Any, ...]) -> ox.Quad:
+        """``(s, p, o, g)`` with rdflib terms -> ``ox.Quad`` (``g`` a URIRef, or None)."""
+        s, p, o, g = quad
+        return ox.Quad(self.term(s), self.term(p), self.term(o), self.graph_name(g))
+
+    def quads(self, quads: Iterable[tuple[Any, ...]]) -> Iterator[ox.Quad]:
+        return map(self.quad, quads)
+
+
+def to_ox(value: Node | PythonValue | OxTerm) -> OxTerm:
+    """A value bound to a query variable: an rdflib term, a pyoxigraph term or a plain Python
+    value (str, int, float, bool, Decimal, date) that becomes a typed literal.
+
+    Values travel to Oxigraph as terms, never as query text, so no string can change the query.
+    """
+    if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple):
+        return value
+    if isinstance(value, BNode):
+        return ox.BlankNode(str(value))
+    if isinstance(value, URIRef | Literal):
+        return TermConverter().term(value)
+    if isinstance(value, str | int | float | decimal.Decimal | datetime.date):
+        # rdflib knows the XSD datatype of each Python type (bool before int, and so on).
+        return TermConverter().term(Literal(value))
+    raise TypeError(f"cannot bind a {type(value).__name__} to a query variable")
+
+
+def to_rdflib(term: OxTerm | None) -> Node | None:
+    """pyoxigraph -> rdflib. ``xsd:string`` literals lose their explicit datatype, as in
+    RDF 1.1 where they are the same literal; the Turtle and N-Triples parsers do the same."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    # An RDF-star triple term: rdflib 7 has no equivalent; keep its N-Triples text.
+    return Literal(str(term))
+
+
+def rdflib_converter() -> Callable[[OxTerm | None], Node | None]:
+    """``to_rdflib`` with a cache of IRIs, for converting many results at once."""
+    cache: dict[str, URIRef] = {}
+
+    def convert(term: OxTerm | None) -> Node | None:
+        if isinstance(term, ox.NamedNode):
+            value = term.value
+            node = cache.get(value)
+            if node is None:
+                node = cache[value] = URIRef(value)
+            return node
+        return to_rdflib(term)
+
+    return convert

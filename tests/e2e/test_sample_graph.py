@@ -14,7 +14,7 @@ import pytest
 NOTES = Path(__file__).resolve().parents[2] / "data" / "notes"
 
 ENTITY = """
-SELECT ?e WHERE {
+SELECT ?e ?cls ?wanted WHERE {
   ?e a ?cls ; rdfs:label|skos:altLabel ?name .
   FILTER(LCASE(STR(?name)) = LCASE(?wanted))
 }

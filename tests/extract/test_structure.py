@@ -124,3 +124,8 @@ def test_session_headings_are_papers() -> None:
 def test_speaker_first_form() -> None:
     cands, rels = talks("Maria Lopez - Scaling Graph Search Engines for Everyone")
     assert ("Scaling Graph Search Engines for Everyone", "speaker", "Maria Lopez") in rels
+
+
+def test_attributed_quote_is_not_a_talk() -> None:
+    cands, _ = talks("Worrying about robots is a bit like worrying about weather on Mars - Jane Roe", kind="line")
+    assert not [c for c in cands if c[1] == "Talk"]

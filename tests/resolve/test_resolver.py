@@ -78,3 +78,8 @@ def test_model_typed_first_name_of_a_person_in_the_note_becomes_that_person() ->
     assert labels(res) == {"Grace Hopper": "Person"}
     other_note = resolve([m("Grace Hopper", start=0), m("Grace", "Organization", note="b.md", start=40)])
     assert labels(other_note) == {"Grace Hopper": "Person", "Grace": "Organization"}
+
+
+def test_a_person_is_labelled_with_the_full_name() -> None:
+    res = resolve([m("Hopper", start=0), m("Hopper", start=20), m("Hopper", start=40), m("Grace Hopper", start=60)])
+    assert labels(res) == {"Grace Hopper": "Person"}

@@ -191,8 +191,8 @@ def _talk_line(text: str, block: Block, section_index: int, out: StructureResult
     for d in reversed(dashes):
         title = line[: d.start()].strip()
         rest = line[d.end():].strip()
-        if not 2 <= len(title.split()) <= 20:
-            continue
+        if not _title_like(title, min_words=2) and not _short_name(title):
+            continue  # "Worrying about X is like worrying about Y - Someone" is a quote, not a talk
         if _PANEL.match(rest.rstrip(" *")):
             talk = _cand(text, s, s + d.start(), "Talk", 0.85, RULE_TALK, attrs=(("kind", "panel"),) + covered)
             if talk:

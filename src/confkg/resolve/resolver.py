@@ -114,6 +114,9 @@ def _label(group: list[Mention]) -> str:
     if canon:
         return sorted(canon.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
     forms = Counter(m.text.strip() for m in group)
+    full = Counter({f: n for f, n in forms.items() if len(f.split()) >= 2})
+    if group[0].type == "Person" and full:
+        forms = full  # a person is named by their full name, however often the surname alone appears
     return sorted(forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
 
 

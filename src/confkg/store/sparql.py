@@ -61,22 +61,16 @@ class QueryResult:
         return 1
 
 
-def run_query(
-    store: ox.Store,
-    sparql: str,
-    bindings: Mapping[str, Any] | None = None,
-    **options: Any,
-) -> QueryResult:
-    """Evaluate ``sparql`` on ``store`` and collect the result.
+def run_query(store: ox.Store, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+    """Evaluate ``sparql`` on ``store`` (its default graph) and collect the result.
 
     The prefixes of ``vocab.PREFIXES`` are handed to Oxigraph's parser rather than pasted in
     front of the query, so a query's own ``PREFIX`` lines still win and the line numbers in
-    syntax errors are those of the user's text. ``options`` go to ``Store.query`` (the store
-    chooses the default graph there).
+    syntax errors are those of the user's text.
     """
     substitutions = _substitutions(bindings)
     try:
-        result = store.query(sparql, prefixes=PREFIXES, substitutions=substitutions, **options)
+        result = store.query(sparql, prefixes=PREFIXES, substitutions=substitutions)
         return _collect(result)
     except SyntaxError as err:
         if looks_like_update(sparql):

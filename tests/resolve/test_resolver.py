@@ -83,3 +83,8 @@ def test_model_typed_first_name_of_a_person_in_the_note_becomes_that_person() ->
 def test_a_person_is_labelled_with_the_full_name() -> None:
     res = resolve([m("Hopper", start=0), m("Hopper", start=20), m("Hopper", start=40), m("Grace Hopper", start=60)])
     assert labels(res) == {"Grace Hopper": "Person"}
+
+
+def test_a_first_name_never_joins_a_person_of_another_note() -> None:
+    res = resolve([m("Bill", note="b.md"), m("Bill Gates", note="a.md")])
+    assert set(labels(res)) == {"Bill", "Bill Gates"}

@@ -22,6 +22,7 @@ from confkg.extract.candidates import PRIORITY_RULE, Candidate, merge_candidates
 from confkg.extract.gazetteer import Gazetteer, default_gazetteer
 from confkg.extract.lexicon import LexiconMatcher, ner_candidates
 from confkg.extract.nlp import load_pipeline, model_id
+from confkg.extract.relation_rules import relation_candidates
 from confkg.extract.structure import (
     CandidateRelation,
     paper_candidates,
@@ -126,7 +127,10 @@ class Extractor:
             *papers.candidates,
         ]
         candidates = [c for c in candidates if not self._is_generic(text, c)]
-        return merge_candidates(candidates), talks.relations + papers.relations
+        kept = merge_candidates(candidates)
+        known = talks.relations + papers.relations
+        prose = relation_candidates(section, kept, sentences, known)
+        return kept + prose.candidates, known + prose.relations
 
     def _is_generic(self, text: str, c: Candidate) -> bool:
         if c.type in {"Paper", "Talk", "Topic"} or c.priority >= PRIORITY_RULE and c.type == "Event":

@@ -144,7 +144,10 @@ _NOUN_ENDINGS = re.compile(r"(?:tion|sion|ing|ment|ness|ity|ics|ogy|ism|ance|enc
 def _phrase_not_name(ent: Span) -> bool:
     """Title-cased phrases the model calls people: "Video Pixel Networks", "Continuous Control"."""
     last = ent[-1]
-    return last.tag_ == "NNS" or bool(_NOUN_ENDINGS.search(last.lower_))
+    if last.tag_ == "NNS":
+        return True
+    # "Control", "Learning" end like nouns; "Turing", "Lawrence" too, but the tagger calls those proper nouns
+    return bool(_NOUN_ENDINGS.search(last.lower_)) and any(t.tag_ != "NNP" for t in ent)
 
 
 def _org_evidence(ent: Span) -> bool:

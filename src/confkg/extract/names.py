@@ -19,6 +19,14 @@ ORG_SUFFIXES = frozenset(
         "academy", "agency", "department", "hospital", "bank", "studios", "robotics", "analytics",
     }
 )
+# words that make a capitalised phrase an event part or a heading, never a personal name
+NON_NAME_WORDS = frozenset(
+    {
+        "panel", "session", "workshop", "tutorial", "keynote", "talk", "talks", "day", "track", "discussion",
+        "conference", "summit", "demo", "overview", "introduction", "conclusion", "summary", "notes", "poster",
+        "posters", "lunch", "break", "remarks", "opening", "closing", "q&a", "agenda", "schedule",
+    }
+)
 _JUNK_CHARS = re.compile(r"[\[\]()<>{}*#|_`~=/\\@^$%+]|https?:|www\.")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*", re.UNICODE)
@@ -81,6 +89,8 @@ def looks_like_person(name: str) -> bool:
     if not 1 <= len(words) <= 4:
         return False
     for w in words:
+        if w.casefold() in NON_NAME_WORDS:
+            return False
         if w.casefold() in NAME_PARTICLES:
             continue
         if not _WORD.fullmatch(w) or not w[0].isupper():

@@ -159,17 +159,20 @@ def _merge_person_parts(groups: dict[tuple[str, str], list[Mention]], reasons: d
     """Fold one-word person names into the single full name that contains that word."""
     full = [k for (t, k) in groups if t == "Person" and len(k.split()) >= 2]
     by_part: dict[str, set[str]] = defaultdict(set)
+    by_surname: dict[str, set[str]] = defaultdict(set)
     for k in full:
         parts = k.split()
         by_part[parts[0]].add(k)
         by_part[parts[-1]].add(k)
+        by_surname[parts[-1]].add(k)
     for t, k in sorted(groups):
         if t != "Person" or len(k.split()) != 1 or k not in by_part:
             continue
         group = groups[(t, k)]
         notes = {m.note_id for m in group}
         local = {c for c in by_part[k] if notes & {m.note_id for m in groups[("Person", c)]}}
-        candidates = local if local else by_part[k]
+        # across notes only a surname is distinctive enough: "Bill" in one note is not "Bill Gates" of another
+        candidates = local if local else by_surname.get(k, set())
         if len(candidates) != 1:
             if len(candidates) > 1:
                 reasons.setdefault(f"Person:{k}", []).append(

@@ -1,0 +1,72 @@
+"""Relations stated in prose, on sentences written for these tests (run through the real extractor)."""
+
+from __future__ import annotations
+
+import pytest
+
+from confkg.extract.extractor import text_note
+
+
+def relations(extractor, text: str) -> set[tuple[str, str, str]]:
+    (ex,) = list(extractor.extract_notes([text_note("t", text)]))
+    out = set()
+    for r in ex.relations:
+        obj = r.obj.text if r.obj is not None else r.value
+        out.add((r.subject.text, r.predicate, obj))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We chatted with Maria Lopez from Google about search.", ("Maria Lopez", "affiliation", "Google")),
+        ("The keynote was given by Tom Baker (Stanford University) on Monday.",
+         ("Tom Baker", "affiliation", "Stanford University")),
+        ("Later, Microsoft's Ann Lee showed a demo.", ("Ann Lee", "affiliation", "Microsoft")),
+        ("Anna Schmidt (creator of PyTorch) gave a great demo.", ("PyTorch", "creator", "Anna Schmidt")),
+        ("Kim Park created Keras in a weekend.", ("Keras", "creator", "Kim Park")),
+        ("They presented NVIDIA's first Jetson board.", ("Jetson", "developer", "NVIDIA")),
+        ("We use Kubeflow a lot, which was built by Google.", ("Kubeflow", "developer", "Google")),
+        ("They extend “Sparse Attention for Long Documents” (Okafor et al. 2021) to images.",
+         ("Sparse Attention for Long Documents", "author", "Okafor")),
+    ],
+)
+def test_prose_relations(extractor, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in relations(extractor, text)
+
+
+def test_comparison_is_not_the_subject_of_built_by(extractor) -> None:
+    text = ("Kubeflow is their workflow engine.\nKubeflow has parallels to Airflow, but built by Google "
+            "and open source.\nKubeflow runs on Kubernetes.")
+    found = relations(extractor, text)
+    assert ("Kubeflow", "developer", "Google") in found
+    assert not any(s == "Airflow" and p == "developer" for s, p, _ in found)
+
+
+def test_panel_and_moderator(extractor) -> None:
+    from confkg.model import Block, Note, OffsetMap, Section, TextPiece
+
+    text = "Robots Panel\nThe panel is made up of John Smith, Alan Turing, and Grace Hopper, moderated by Jane Roe."
+    blocks = (Block("heading", 0, 12), Block("paragraph", 13, len(text)))
+    sec = Section(0, "Robots Panel", 2, text, OffsetMap((TextPiece(0, 0, len(text)),)), blocks)
+    note = Note("t", "t", text, "", "text", None, None, (), (sec,))
+    (ex,) = list(extractor.extract_notes([note]))
+    found = {(r.subject.text, r.predicate, r.obj.text) for r in ex.relations if r.obj is not None}
+    for person in ("John Smith", "Alan Turing", "Grace Hopper"):
+        assert ("Robots Panel", "panelist", person) in found
+    assert ("Robots Panel", "moderator", "Jane Roe") in found
+    assert ("Robots Panel", "panelist", "Jane Roe") not in found
+    assert not any(p == "speaker" for _, p, _ in found)
+
+
+def test_code_line_gives_the_papers_repository(extractor) -> None:
+    from confkg.model import Block, Link, Note, OffsetMap, Section, TextPiece
+
+    text = "Learning Sparse Widgets with Gadgets\nCode: "
+    sec = Section(0, None, 2, text, OffsetMap((TextPiece(0, 0, len(text)),)),
+                  (Block("heading", 0, 36), Block("paragraph", 37, len(text))),
+                  (Link(len(text), len(text), "https://github.com/example/widgets"),))
+    note = Note("t", "t", text, "", "text", None, None, (), (sec,))
+    kept, rels = extractor.section_candidates(sec, extractor.nlp(text), plain_text=True, in_session=True)
+    assert any(r.predicate == "codeRepository" and r.value == "https://github.com/example/widgets" for r in rels)
+    del note, kept

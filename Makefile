@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install browser clean
+.PHONY: demo test lint install browser quality clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
+
+# Entity and NER quality against the gold notes and CrossNER, beside bare spaCy; updates README.
+quality: $(STAMP)
+	$(BIN)/python bench/quality.py --write-readme README.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

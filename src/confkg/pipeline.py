@@ -8,6 +8,8 @@ left half-written.
 
 from __future__ import annotations
 
+import json
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -15,14 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from confkg.errors import InputError, NoteError
+from confkg.explain import RESOLUTION_FILE
+from confkg.extract.cache import ExtractionCache, code_fingerprint
 from confkg.extract.extractor import Extractor
-from confkg.graph.builder import build_quads
+from confkg.extract.gazetteer import Gazetteer
+from confkg.extract.nlp import common_words, package_name
+from confkg.graph.builder import build_quads, entity_node
 from confkg.ingest import read_notes
 from confkg.model import Extraction, Note
+from confkg.resolve.propagate import propagate_surnames
 from confkg.resolve.resolver import Resolution, resolve
 from confkg.store import GraphStore
 
 STORE_DIR = "store"
+CACHE_DIR = "cache"
 OUTPUT_FILES = {"turtle": "graph.ttl", "jsonld": "graph.jsonld"}
 HTML_FILE = "graph.html"
 
@@ -35,6 +43,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     errors: list[NoteError] = field(default_factory=list)
     entities_per_type: dict[str, int] = field(default_factory=dict)
+    extracted: int = 0
     mentions: int = 0
     relations: int = 0
     triples: int = 0
@@ -56,14 +65,30 @@ def load_notes(paths: Sequence[str | Path]) -> tuple[list[Note], list[NoteError]
     return notes, errors
 
 
-def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressFn | None = None) -> list[Extraction]:
-    """Extract every note in one streamed ``nlp.pipe``; ``progress(note_id, words)`` after each."""
-    out: list[Extraction] = []
-    for ex in extractor.extract_notes(notes):
-        out.append(ex)
+def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressFn | None = None,
+                cache: ExtractionCache | None = None) -> tuple[list[Extraction], int]:
+    """Extract every note, reusing cached results of unchanged notes; the rest stream through ``nlp.pipe``.
+
+    Returns the extractions in note order and how many notes were extracted afresh.
+    ``progress(note_id, words)`` is called after each note.
+    """
+    done: dict[str, Extraction] = {}
+    todo: list[Note] = []
+    for note in notes:
+        hit = cache.get(note) if cache is not None else None
+        if hit is None:
+            todo.append(note)
+        else:
+            done[note.note_id] = hit
+            if progress:
+                progress(note.note_id, 0)
+    for ex in extractor.extract_notes(todo):
+        done[ex.note.note_id] = ex
+        if cache is not None:
+            cache.put(ex)
         if progress:
             progress(ex.note.note_id, len(ex.note.source.split()))
-    return out
+    return [done[n.note_id] for n in notes], len(todo)
 
 
 def build(
@@ -73,10 +98,15 @@ def build(
     model: str | None = None,
     min_confidence: float = 0.0,
     html: bool = True,
+    incremental: bool = True,
     progress: ProgressFn | None = None,
     on_notes: Callable[[list[Note]], None] | None = None,
 ) -> BuildReport:
-    """Build the graph of the notes under ``paths`` into ``out_dir`` (store, Turtle, JSON-LD, HTML)."""
+    """Build the graph of the notes under ``paths`` into ``out_dir`` (store, Turtle, JSON-LD, HTML).
+
+    With ``incremental`` (the default) only notes whose content changed since the last build into
+    ``out_dir`` go through the model; the graph is the same as a full rebuild's.
+    """
     started = time.perf_counter()
     out = Path(out_dir)
     report = BuildReport(out)
@@ -88,14 +118,43 @@ def build(
     if on_notes:
         on_notes(notes)
     extractor = Extractor.create(model)
-    extractions = extract_all(notes, extractor, progress)
+    cache = ExtractionCache(out / CACHE_DIR, code_fingerprint(extractor.model)) if incremental else None
+    extractions, report.extracted = extract_all(notes, extractor, progress, cache)
+    if cache is not None:
+        cache.prune()
+    extractions = propagate_surnames(extractions, common_words(package_name(extractor.nlp)))
     resolution = resolve((m for ex in extractions for m in ex.mentions), extractor.gazetteer.titles)
     out.mkdir(parents=True, exist_ok=True)
-    store = GraphStore.build(out / STORE_DIR, build_quads(extractions, resolution, min_confidence=min_confidence))
+    quads = build_quads(extractions, resolution, min_confidence=min_confidence,
+                        series_names=series_names(extractor.gazetteer))
+    store = GraphStore.build(out / STORE_DIR, quads)
+    write_resolution(out / RESOLUTION_FILE, resolution)
     report.outputs += write_outputs(store, out, html=html, min_confidence=min_confidence)
     _summarise(report, extractions, resolution, store)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_resolution(path: Path, resolution: Resolution) -> None:
+    """Why mentions were merged (and types chosen), by entity IRI: read by ``entities --explain``."""
+    by_iri: dict[str, list[str]] = {}
+    for e in resolution.entities:
+        key = e.key.split(":", 1)[1]
+        reasons = resolution.reasons.get(e.key, []) + resolution.reasons.get(f"type:{key}", [])
+        if reasons:
+            by_iri[str(entity_node(e))] = reasons
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(by_iri, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def series_names(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """Other names of each conference series: aliases, former names and full name."""
+    out: dict[str, tuple[str, ...]] = {}
+    for e in gazetteer.entries:
+        if e.type == "Event":
+            out[e.name] = tuple(sorted({*e.aliases, *e.former_names, *((e.full_name,) if e.full_name else ())}))
+    return out
 
 
 def write_outputs(store: GraphStore, out: Path, *, html: bool = True, min_confidence: float = 0.0) -> list[Path]:

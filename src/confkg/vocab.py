@@ -7,6 +7,7 @@ is declared in the ontology file and the other way round.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from pathlib import Path
@@ -44,7 +45,9 @@ class CKG(DefinedNamespace):
     CoMention: URIRef
     # relations
     mentions: URIRef
+    event: URIRef
     partOf: URIRef
+    session: URIRef
     subEventOf: URIRef
     editionOf: URIRef
     speaker: URIRef
@@ -142,4 +145,11 @@ def graph_iri(note_id: str) -> URIRef:
     return URIRef(f"{ID}graph/{slugify(note_id)}")
 
 
+def comention_iri(a: str, b: str) -> URIRef:
+    """The co-mention link of two entities (order-free)."""
+    lo, hi = sorted((a, b))
+    return URIRef(f"{ID}comention/{hashlib.sha1(f'{lo}|{hi}'.encode()).hexdigest()[:16]}")
+
+
 ENTITIES_GRAPH = URIRef(f"{ID}graph/entities")
+COMENTIONS_GRAPH = URIRef(f"{ID}graph/comentions")

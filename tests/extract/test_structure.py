@@ -71,7 +71,7 @@ def test_invited_talk_with_only_a_name_is_untitled() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Session 3 - Deep Learning Theory", "RBMT > EBMT - old methods", "Results - they were good",
+    ["RBMT > EBMT - old methods", "Results - they were good",
      "Why it matters - a lot of reasons"],
 )
 def test_non_talk_lines(line: str) -> None:
@@ -129,3 +129,12 @@ def test_speaker_first_form() -> None:
 def test_attributed_quote_is_not_a_talk() -> None:
     cands, _ = talks("Worrying about robots is a bit like worrying about weather on Mars - Jane Roe", kind="line")
     assert not [c for c in cands if c[1] == "Talk"]
+
+
+def test_session_heading_is_a_session() -> None:
+    sec = section([("heading", "Session 3 - Deep Learning Theory")])
+    res = talk_candidates(sec, plain_text=True)
+    assert [(sec.text[c.start:c.end], dict(c.attrs)["kind"]) for c in res.candidates] == [
+        ("Session 3 - Deep Learning Theory", "session")
+    ]
+    assert talks("Session 3 - Deep Learning Theory", kind="list_item")[0] == []

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from confkg.cli import build_cmd, entities_cmd, export_cmd, mentions_cmd, query_cmd
+from confkg.cli import build_cmd, entities_cmd, eval_cmd, explain_cmd, export_cmd, mentions_cmd, query_cmd
 from confkg.errors import ConfkgError, QueryError
 
 app = typer.Typer(
@@ -20,7 +20,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (build_cmd, query_cmd, export_cmd, entities_cmd, mentions_cmd):
+for module in (build_cmd, query_cmd, export_cmd, entities_cmd, explain_cmd, mentions_cmd, eval_cmd):
     module.register(app)
 
 

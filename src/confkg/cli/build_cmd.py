@@ -23,6 +23,8 @@ def build_cli(
     model: str | None = MODEL,
     min_confidence: float = MIN_CONFIDENCE,
     html: bool = typer.Option(True, "--html/--no-html", help="Also write the HTML explorer."),
+    incremental: bool = typer.Option(True, "--incremental/--full",
+                                     help="Re-extract only notes that changed since the last build into OUT."),
 ) -> None:
     """Build the knowledge graph of the notes: OUT/store, OUT/graph.ttl, OUT/graph.jsonld, OUT/graph.html."""
     console = Console(stderr=True)
@@ -37,7 +39,7 @@ def build_cli(
             bar.update(task, advance=1, description=f"extracted {note_id}")
 
         report = build([str(p) for p in paths], out, model=model, min_confidence=min_confidence, html=html,
-                       progress=progress, on_notes=on_notes)
+                       incremental=incremental, progress=progress, on_notes=on_notes)
         bar.update(task, description="done")
     for err in report.errors:
         typer.secho(f"skipped {err}", fg="yellow", err=True)
@@ -49,6 +51,8 @@ def summary_table(report: BuildReport) -> Table:
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("notes", str(len(report.notes)))
+    table.add_row("  extracted", str(report.extracted))
+    table.add_row("  unchanged", str(len(report.notes) - report.extracted))
     if report.errors:
         table.add_row("notes skipped", str(len(report.errors)))
     for type_, n in report.entities_per_type.items():

@@ -21,14 +21,15 @@ def export_cli(
     fmt: str = typer.Option("turtle", "--format", help="turtle, jsonld, ntriples, trig or nquads."),
     output: Path = typer.Option(..., "--output", "-o", help="File to write."),
     out: Path = OUT_DIR,
+    min_confidence: float = MIN_CONFIDENCE,
 ) -> None:
     """Export the whole graph (provenance included); TriG and N-Quads keep one named graph per note."""
-    from confkg.outputs.export import export
+    from confkg.outputs.export import export_filtered
     from confkg.store import GraphStore
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
-    path = export(GraphStore.open(out / STORE_DIR), fmt, output)
+    path = export_filtered(GraphStore.open(out / STORE_DIR), fmt, output, min_confidence=min_confidence)
     typer.echo(f"wrote {path}")
 
 

@@ -14,6 +14,8 @@ and checks that they agree. Relations and talks, which the reference scorer leav
 Graph predicates are taken with their sub-properties from the ontology: ``ckg:panelist`` counts
 as ``ckg:speaker`` and ``ckg:developer`` as ``ckg:creator``; a gold ``createdBy`` or
 ``developedBy`` is found through either predicate (the notes rarely make the distinction).
+A node typed with two of the scored classes counts under each (the reference scorer keeps
+whichever type its store lists last); confkg's graphs never type an entity twice.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from confkg.errors import InputError
-from confkg.evaluation.report import Score
+from confkg.evaluation.report import GoldReport, RelationResult, Score, TalkResult, TypeResult
 
 TYPES: tuple[str, ...] = ("Person", "Organization", "Event", "Paper", "Artifact", "Topic")
 TALK = "Talk"
@@ -233,7 +235,7 @@ def read_graph(rows: Rows) -> GraphView:
         if node and local in (*TYPES, TALK):
             types[node].add(local)
     names: dict[str, set[str]] = defaultdict(set)
-    raw: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    raw: dict[str, list[tuple[bool, str]]] = defaultdict(list)  # (not rdfs:label, name): labels first
     for node, pred, name in rows(_NAMES_QUERY):
         if node in types and name is not None:
             if n := normalise(name):
@@ -266,17 +268,16 @@ def graph_from_file(path: str | Path) -> GraphView:
     except (SyntaxError, ValueError) as err:
         raise InputError(f"{path}: cannot read it as {fmt.name}: {' '.join(str(err).split())}") from None
 
+    def value(term: Any) -> str | None:
+        if term is None:
+            return None
+        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
     def rows(sparql: str) -> Iterable[tuple[str | None, ...]]:
         for solution in store.query(sparql, use_default_graph_as_union=True):
-            yield tuple(_value(term) for term in solution)
+            yield tuple(value(term) for term in solution)
 
     return read_graph(rows)
-
-
-def _value(term: Any) -> str | None:
-    if term is None:
-        return None
-    return f"_:{term.value}" if type(term).__name__ == "BlankNode" else term.value
 
 
 def graph_from_store(directory: str | Path) -> GraphView:
@@ -307,47 +308,6 @@ def graph_from_notes(notes_dir: str | Path, *, docs: Iterable[str] | None = None
 
 
 # ---------------------------------------------------------------------- scoring
-
-
-@dataclass(frozen=True, slots=True)
-class TypeResult:
-    type: str
-    score: Score
-    missed: tuple[str, ...]
-    invented: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RelationResult:
-    kind: str
-    gold_predicate: str
-    gold: int
-    found: int
-    graph: int
-    missed: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class TalkResult:
-    gold: int
-    found: int
-    with_speakers: int
-    graph: int
-    correct: int
-    missed: tuple[str, ...]
-    speakers_missed: tuple[str, ...]
-    invented: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class GoldReport:
-    source: str
-    gold_dir: str
-    docs: tuple[str, ...]
-    entities: tuple[TypeResult, ...]
-    overall: Score
-    relations: tuple[RelationResult, ...]
-    talks: TalkResult
 
 
 def score_entities(view: GraphView, gold: Gold) -> tuple[TypeResult, ...]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from confkg.errors import InputError
-from confkg.evaluation.report import Score
+from confkg.evaluation.report import NerReport, Score
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -159,17 +159,6 @@ def _bare_pipeline(name: str) -> Language:
 
 
 # ---------------------------------------------------------------------- scoring
-
-
-@dataclass(frozen=True, slots=True)
-class NerReport:
-    source: str
-    system: str
-    sentences: int
-    micro: Score
-    per_type: Mapping[str, Score]
-    false_positives: tuple[tuple[str, str, int], ...]  # (type, text, count), most frequent first
-    false_negatives: tuple[tuple[str, str, int], ...]
 
 
 def score_spans(sentences: Sequence[Sentence], predicted: Sequence[Iterable[Span]], *, source: str = "",

@@ -10,12 +10,9 @@ numbers, and JSON carries the full lists while tables show the first few.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from confkg.evaluation.gold import GoldReport
-    from confkg.evaluation.ner import NerReport
+from typing import Any
 
 DIGITS = 3
 
@@ -60,6 +57,61 @@ class Score:
 
 def ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
+
+
+# ---------------------------------------------------------------------- result records
+
+
+@dataclass(frozen=True, slots=True)
+class TypeResult:
+    type: str
+    score: Score
+    missed: tuple[str, ...]
+    invented: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationResult:
+    kind: str
+    gold_predicate: str
+    gold: int
+    found: int
+    graph: int
+    missed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TalkResult:
+    gold: int
+    found: int
+    with_speakers: int
+    graph: int
+    correct: int
+    missed: tuple[str, ...]
+    speakers_missed: tuple[str, ...]
+    invented: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GoldReport:
+    source: str
+    gold_dir: str
+    docs: tuple[str, ...]
+    entities: tuple[TypeResult, ...]
+    overall: Score
+    relations: tuple[RelationResult, ...]
+    talks: TalkResult
+
+
+@dataclass(frozen=True, slots=True)
+class NerReport:
+    source: str
+    system: str
+    sentences: int
+    micro: Score
+    per_type: Mapping[str, Score]
+    false_positives: tuple[tuple[str, str, int], ...]  # (type, text, count), most frequent first
+    false_negatives: tuple[tuple[str, str, int], ...]
 
 
 # ---------------------------------------------------------------------- graph vs gold

@@ -18,19 +18,24 @@ from itertools import groupby
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from confkg.extract.candidates import PRIORITY_RULE, Candidate, merge_candidates
+from confkg.extract.candidates import CONTAINER_TYPES, PRIORITY_RULE, Candidate, merge_candidates
 from confkg.extract.gazetteer import Gazetteer, default_gazetteer
 from confkg.extract.lexicon import LexiconMatcher, ner_candidates
 from confkg.extract.nlp import load_pipeline, model_id
 from confkg.extract.relation_rules import relation_candidates
 from confkg.extract.structure import (
+    RULE_SESSION,
+    RULE_SESSION_PAPER,
     CandidateRelation,
+    day_kind,
     paper_candidates,
     session_state,
     talk_candidates,
+    tutorial_candidate,
 )
 from confkg.extract.text_rules import (
     RULE_EVENT,
+    acronym_definitions,
     citation_candidates,
     event_candidates,
     quoted_title_candidates,
@@ -41,12 +46,15 @@ from confkg.model import Block, Extraction, Mention, Note, OffsetMap, Relation, 
 
 RULE_PRIMARY_EVENT = "rule:primary-event.v1"
 RULE_PART_OF = "rule:talk-part-of-event.v1"
+RULE_ACRONYM = "rule:acronym-definition.v1"
+RULE_SUB_EVENT = "rule:workshop-in-conference.v1"
 
 
 @dataclass(frozen=True, slots=True)
 class SectionResult:
     mentions: list[Mention]
     relations: list[Relation]
+    acronyms: dict[str, tuple[str, str]]
 
 
 class Extractor:
@@ -87,22 +95,39 @@ class Extractor:
         mentions: list[Mention] = []
         relations: list[Relation] = []
         in_session = False
+        kind: str | None = None
+        session: Mention | None = None
+        acronyms: dict[str, tuple[str, str]] = {}
         for section in note.sections:
             in_session = session_state(section, in_session)
+            kind = day_kind(section, kind)
             doc = docs.get(section.index)
             if doc is None:
                 doc = self.nlp(section.text)
-            result = self._section(note, section, doc, in_session=in_session)
+            result = self._section(note, section, doc, in_session=in_session, day=kind)
             mentions += result.mentions
             relations += result.relations
+            acronyms.update(result.acronyms)
+            for m in result.mentions:
+                if m.type == "Talk" and m.attr("kind") == "session":
+                    session = m
+                elif session is not None and in_session and m.type in {"Paper", "Talk"} and (
+                        m.extractor == RULE_SESSION_PAPER or m.attr("section") == str(section.index)):
+                    relations.append(Relation(m, "session", session, None, note.note_id, m.start, m.end,
+                                              RULE_SESSION, 0.7))
+            if not in_session:
+                session = None
+        mentions += acronym_mentions(note, acronyms, mentions)
         primary = self._primary_event(note, mentions)
         if primary is not None:
-            if all(m.key != primary.key for m in mentions):
-                mentions.append(primary)
+            mentions = [m for m in mentions if m.key != primary.key] + [primary]
             for m in mentions:
                 if m.type == "Talk":
                     relations.append(Relation(m, "partOf", primary, None, note.note_id, m.start, m.end,
                                               RULE_PART_OF, 0.8))
+                elif m.type == "Event" and m.attr("kind") == "workshop" and m.key != primary.key:
+                    relations.append(Relation(m, "subEventOf", primary, None, note.note_id, m.start, m.end,
+                                              RULE_SUB_EVENT, 0.6))
         mentions.sort(key=lambda m: (m.start, m.end, m.type))
         return Extraction(note, tuple(mentions), tuple(relations))
 
@@ -113,10 +138,10 @@ class Extractor:
         """Every extractor's proposals for one section, merged; and the relations among them."""
         text = section.text
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        talks = talk_candidates(section, plain_text=plain_text)
+        talks = talk_candidates(section, plain_text=plain_text and not in_session)
         papers = paper_candidates(section, in_session=in_session)
         candidates = [
-            *(replace(c, extractor=self.model) for c in ner_candidates(doc, self.gazetteer)),
+            *(replace(c, extractor=self.model) for c in ner_candidates(doc, self.gazetteer, self.nlp)),
             *self.lexicon.candidates(doc),
             *event_candidates(text, self.lexicon.event_names),
             *workshop_candidates(text),
@@ -137,10 +162,16 @@ class Extractor:
             return False
         return self.gazetteer.is_generic(text[c.start:c.end])
 
-    def _section(self, note: Note, section: Section, doc: Doc, *, in_session: bool) -> SectionResult:
+    def _section(self, note: Note, section: Section, doc: Doc, *, in_session: bool, day: str | None = None
+                 ) -> SectionResult:
         kept, cand_relations = self.section_candidates(
             section, doc, plain_text=note.format == "text", in_session=in_session
         )
+        if day == "tutorial" and not any(c.type == "Talk" for c in kept):
+            tutorial = tutorial_candidate(section)
+            if tutorial is not None:
+                kept.append(tutorial)
+        kept, acronyms = define_acronyms(section.text, kept)
         sentences = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(section.text))]
         by_key: dict[tuple[int, int, str], Mention] = {}
         mentions: list[Mention] = []
@@ -157,7 +188,7 @@ class Extractor:
                 continue
             s, e = section.source_span(r.start, r.end)
             relations.append(Relation(subj, r.predicate, obj, r.value, note.note_id, s, e, r.extractor, r.confidence))
-        return SectionResult(mentions, relations)
+        return SectionResult(mentions, relations, acronyms)
 
     def _mention(self, note: Note, section: Section, c: Candidate, sentences: list[tuple[int, int]]
                  ) -> Mention | None:
@@ -213,6 +244,55 @@ class Extractor:
         for extraction in self.extract_notes(notes):
             mentions = [m for m in extraction.mentions if m.type != "Talk" and m.extractor != RULE_PRIMARY_EVENT]
             yield extraction.note.note_id, mentions
+
+
+def define_acronyms(text: str, kept: list[Candidate]) -> tuple[list[Candidate], dict[str, tuple[str, str]]]:
+    """Type and name acronyms defined in the text ("Automatic Domain Randomization (ADR)").
+
+    The expansion takes the type of the candidate that covers it, or of a known phrase at its
+    end ("Automatic *Domain Randomization*" is a topic), or of the acronym itself ("TPU").
+    """
+    found: dict[str, tuple[str, str]] = {}
+    kept = list(kept)
+    for d in acronym_definitions(text):
+        exp = text[d.start:d.end]
+        inner = [c for c in kept if d.start <= c.start and c.end <= d.end and c.type not in CONTAINER_TYPES]
+        exact = next((c for c in inner if (c.start, c.end) == (d.start, d.end)), None)
+        head = next((c for c in inner if c.end == d.end), None)
+        acr = next((c for c in kept if text[c.start:c.end] == d.acronym and c.start > d.end
+                    and c.type not in CONTAINER_TYPES), None)
+        if exact is not None:
+            found[d.acronym] = (exact.type, exact.canonical or exp)
+        elif head is not None:
+            for c in inner:
+                kept.remove(c)
+            kept.append(Candidate(d.start, d.end, head.type, 0.75, RULE_ACRONYM, PRIORITY_RULE, exp))
+            found[d.acronym] = (head.type, exp)
+        elif acr is not None and acr.canonical:
+            found[d.acronym] = (acr.type, acr.canonical)
+    return sorted(kept, key=lambda c: (c.start, c.end, c.type)), found
+
+
+def acronym_mentions(note: Note, acronyms: dict[str, tuple[str, str]], mentions: list[Mention]) -> list[Mention]:
+    """Every later use of a defined acronym in the note names the entity of its expansion."""
+    if not acronyms:
+        return []
+    taken = [(m.start, m.end) for m in mentions]
+    out: list[Mention] = []
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(acronyms)) + r")(?![\w-])")
+    for section in note.sections:
+        for m in pattern.finditer(section.text):
+            start, end = section.source_span(m.start(), m.end())
+            if any(s < end and start < e for s, e in taken):
+                continue
+            type_, canonical = acronyms[m.group(1)]
+            line_start = note.source.rfind("\n", 0, start) + 1
+            line_end = note.source.find("\n", end)
+            out.append(Mention(note.note_id, section.index, start, end, note.source[start:end], type_, 0.7,
+                               RULE_ACRONYM, line_start, line_end if line_end >= 0 else len(note.source),
+                               (("canonical", canonical),)))
+            taken.append((start, end))
+    return out
 
 
 def text_note(text_id: str, text: str) -> Note:

@@ -31,6 +31,7 @@ from confkg.extract.names import (
     strip_title,
     trim_span,
 )
+from confkg.extract.nlp import common_words, package_name
 from confkg.extract.text_rules import EventName
 
 GAZETTEER = "gazetteer:confkg-curated.v1"
@@ -90,15 +91,17 @@ def _event_names(gazetteer: Gazetteer) -> list[EventName]:
     return names
 
 
-def ner_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = None) -> list[Candidate]:
     """spaCy's entities, mapped to confkg types, cleaned, and re-typed by the gazetteer."""
     text = doc.text
+    words = common_words(package_name(doc_nlp)) if doc_nlp is not None else frozenset()
     out: list[Candidate] = []
     for ent in doc.ents:
         type_ = NER_TYPES.get(ent.label_)
         if type_ is None:
             continue
-        if type_ in {"Person", "Organization"} and len(ent) == 1 and ent[0].tag_ not in {"NNP", "NNPS"}:
+        if type_ in {"Person", "Organization"} and len(ent) == 1 and ent[0].tag_ not in {"NNP", "NNPS"} \
+                and ent[0].lower_ in words:
             continue  # one common word the model took for a name: "Accuracy", "Agility"
         if ent.sent.text.isupper():
             continue  # a line in capitals (a draft note to self) fools the model

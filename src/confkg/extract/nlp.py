@@ -66,3 +66,34 @@ def model_id(nlp: Language) -> str:
     """``spacy:<name>-<version>``: the extractor name recorded in provenance."""
     meta = nlp.meta
     return f"spacy:{meta.get('lang', 'en')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
+
+
+@lru_cache(maxsize=4)
+def common_words(package: str) -> frozenset[str]:
+    """English words known to the model's lemmatizer tables (WordNet's index): "accuracy", "agility".
+
+    A capitalised token that is one of these and not tagged as a proper noun is a word, not a
+    name; "Goodfellow" is not in them. Empty when the model ships no such tables.
+    """
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        return frozenset()
+    from pathlib import Path
+
+    from spacy.lookups import Lookups
+
+    root = Path(module.__file__).parent
+    for folder in sorted(root.glob("*/lemmatizer/lookups")):
+        tables = Lookups().from_disk(folder)
+        if "lemma_index" in tables.tables:
+            index = tables.get_table("lemma_index")
+            words: set[str] = set()
+            for pos in ("noun", "verb", "adj", "adv"):
+                words.update(w for w in index.get(pos, []) if "_" not in w)
+            return frozenset(words)
+    return frozenset()
+
+
+def package_name(nlp: Language) -> str:
+    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}"

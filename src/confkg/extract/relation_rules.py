@@ -185,6 +185,16 @@ def _panel_and_moderators(section: Section, text: str, sentences: list[tuple[int
                 out.candidates.append(session)
         return session
 
+    panel = next((t for t in talks if dict(t.attrs).get("kind") == "panel"), None)
+    if panel is not None:
+        # "- Ada Byron (role), Alan Turing (role)": the first line that starts with a name lists the panel
+        for block in section.blocks[1:4]:
+            names = [p for p in people if block.start <= p.start < block.end]
+            if names and not text[block.start:names[0].start].strip(" -*•"):
+                for p in names:
+                    out.relations.append(_rel(panel, "panelist", p, block.start, block.end, RULE_PANEL, 0.7))
+                break
+
     for s0, s1 in sentences:
         sentence = text[s0:s1]
         inside = [p for p in people if s0 <= p.start < s1]

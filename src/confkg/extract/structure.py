@@ -23,6 +23,8 @@ RULE_SPEAKER_HEADING = "rule:speaker-heading.v1"
 RULE_PAPER_LINK = "rule:paper-link.v1"
 RULE_PAPER_LIST = "rule:paper-list-item.v1"
 RULE_SESSION_PAPER = "rule:session-paper-heading.v1"
+RULE_SESSION = "rule:session-heading.v1"
+RULE_TUTORIAL = "rule:tutorial-heading.v1"
 
 PAPER_HOSTS = (
     "arxiv.org", "papers.nips.cc", "proceedings.neurips.cc", "openreview.net", "proceedings.mlr.press",
@@ -186,6 +188,10 @@ def _talk_line(text: str, block: Block, section_index: int, out: StructureResult
             return True
         return False
     if _SESSION.match(line):
+        if block.kind == "heading" and _DASH_SPLIT.search(line) or ":" in line:
+            out.candidates.append(Candidate(s, e, "Talk", 0.8, RULE_SESSION, PRIORITY_STRUCTURE, None,
+                                            (("kind", "session"),) + covered))
+            return True
         return False
     dashes = list(_DASH_SPLIT.finditer(line))
     for d in reversed(dashes):
@@ -212,8 +218,13 @@ def _talk_line(text: str, block: Block, section_index: int, out: StructureResult
     return False
 
 
-def talk_candidates(section: Section, *, plain_text: bool) -> StructureResult:
-    """Talks named by headings, list items and lines of a section."""
+def talk_candidates(section: Section, *, plain_text: bool,
+                    person_spans: list[tuple[int, int]] | None = None) -> StructureResult:
+    """Talks named by headings, list items and lines of a section.
+
+    A heading that is only a name counts as a speaker's talk in plain-text notes; when the
+    model's person spans are given, the name must be one of them.
+    """
     out = StructureResult()
     text = section.text
     for block in section.blocks:
@@ -224,7 +235,8 @@ def talk_candidates(section: Section, *, plain_text: bool) -> StructureResult:
         if block.kind == "heading" and plain_text:
             s, e = _span(text, block.start, block.end)
             name = text[s:e]
-            if looks_like_person(name) and 2 <= len(name.split()) <= 3:
+            is_person = person_spans is None or any(a <= s and e <= b for a, b in person_spans)
+            if looks_like_person(name) and 2 <= len(name.split()) <= 3 and is_person:
                 talk = Candidate(s, e, "Talk", 0.7, RULE_SPEAKER_HEADING, PRIORITY_STRUCTURE, f"Talk by {name}",
                                  (("kind", "talk"), ("untitled", "true"), ("section", str(section.index))))
                 person = Candidate(s, e, "Person", 0.8, RULE_SPEAKER_HEADING, PRIORITY_STRUCTURE)
@@ -320,3 +332,32 @@ def session_state(section: Section, in_session: bool) -> bool:
 
 def is_session_heading(section: Section) -> bool:
     return bool(section.heading and _SESSION.match(section.heading.strip()))
+
+
+_DAY_KIND = re.compile(r"^day\s+\w+\s*[-–—:]\s*(?P<kind>tutorials?|workshops?|posters?)\b", re.I)
+
+
+def day_kind(section: Section, current: str | None) -> str | None:
+    """"Day 1 - Tutorials": the kind of the talks whose headings follow, until the next day heading."""
+    if section.heading is None:
+        return current
+    heading = section.heading.strip()
+    m = _DAY_KIND.match(heading)
+    if m:
+        return m.group("kind").lower().rstrip("s")
+    if re.match(r"^day\s+\w+", heading, re.I):
+        return None
+    return current
+
+
+def tutorial_candidate(section: Section) -> Candidate | None:
+    """A title-like heading under a "Tutorials" day heading is a tutorial."""
+    if not section.blocks or section.blocks[0].kind != "heading":
+        return None
+    b = section.blocks[0]
+    s, e = _span(section.text, b.start, b.end)
+    title = section.text[s:e]
+    if not _title_like(title, min_words=2) or _DAY.match(title):
+        return None
+    return Candidate(s, e, "Talk", 0.7, RULE_TUTORIAL, PRIORITY_STRUCTURE, None,
+                     (("kind", "tutorial"), ("section", str(section.index))))

@@ -194,3 +194,46 @@ def quoted_title_candidates(text: str, sentences: list[tuple[int, int]]) -> list
 def arxiv_ids(text: str) -> list[str]:
     """arXiv identifiers in a URL or an ``arXiv:`` reference, in order of appearance."""
     return [m.group("id") for m in ARXIV_ID.finditer(text)]
+
+
+_ACRONYM_DEF = re.compile(
+    r"(?P<exp>(?:[A-Za-z][\w\-]*\s+){1,7}?[A-Za-z][\w\-]*)\s*\(\s*(?P<acr>[A-Z][A-Za-z]{1,9})\s*\)"
+)
+_ACR_STOP = {"of", "the", "and", "for", "in", "on", "a", "an", "to", "with", "by"}
+
+
+@dataclass(frozen=True, slots=True)
+class AcronymDefinition:
+    """ "Automatic Domain Randomization (ADR)": the expansion's span and the acronym."""
+
+    start: int
+    end: int
+    acronym: str
+
+
+def acronym_definitions(text: str) -> list[AcronymDefinition]:
+    """Acronyms defined in the text, when their letters are the initials of the words before them."""
+    out: list[AcronymDefinition] = []
+    for m in _ACRONYM_DEF.finditer(text):
+        acr = m.group("acr")
+        letters = [ch for ch in acr if ch.isupper()]
+        words = m.group("exp").split()
+        # take as many words from the end as the acronym needs, skipping small words
+        picked: list[str] = []
+        for w in reversed(words):
+            if len([p for p in picked if p.casefold() not in _ACR_STOP]) == len(letters):
+                break
+            picked.insert(0, w)
+        while picked and picked[0].casefold() in _ACR_STOP:
+            picked.pop(0)
+        initials = [w[0].upper() for w in picked if w.casefold() not in _ACR_STOP]
+        # "Agent Based Modeling (ABM)", "agent-based modeling (ABM)": hyphenated words give two letters
+        expanded = [p[0].upper() for w in picked if w.casefold() not in _ACR_STOP for p in w.split("-") if p]
+        if initials != letters and expanded != letters:
+            continue
+        exp_text = " ".join(picked)
+        start = m.start("exp") + m.group("exp").rfind(exp_text) if exp_text in m.group("exp") else -1
+        if start < 0:
+            continue
+        out.append(AcronymDefinition(start, start + len(exp_text), acr))
+    return out

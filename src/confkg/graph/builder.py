@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import combinations
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -26,9 +28,11 @@ from confkg.resolve.resolver import Resolution
 from confkg.vocab import (
     CKG,
     CLASS_OF_TYPE,
+    COMENTIONS_GRAPH,
     ENTITIES_GRAPH,
     SCHEMA,
     assertion_iri,
+    comention_iri,
     entity_iri,
     graph_iri,
     mention_iri,
@@ -52,15 +56,58 @@ def _conf(x: float) -> Literal:
     return Literal(f"{x:.3f}", datatype=XSD.decimal)
 
 
-def build_quads(extractions: Iterable[Extraction], resolution: Resolution, *, min_confidence: float = 0.0
-                ) -> Iterator[Quad]:
-    """All quads of the graph; only facts with confidence >= ``min_confidence`` are kept."""
+COMENTION_CONFIDENCE = 0.3
+MAX_COMENTIONED_PER_SECTION = 40
+NOTE_TOPIC_CONFIDENCE = 0.5
+
+
+def build_quads(extractions: Iterable[Extraction], resolution: Resolution, *, min_confidence: float = 0.0,
+                series_names: Mapping[str, Sequence[str]] | None = None) -> Iterator[Quad]:
+    """All quads of the graph; only facts with confidence >= ``min_confidence`` are kept.
+
+    ``series_names`` maps a conference series to its other names (aliases, former names) so the
+    series node carries them as ``skos:altLabel`` ("NIPS" for NeurIPS).
+    """
     entities = resolution.by_key()
     nodes = {k: entity_node(e) for k, e in entities.items()}
     kept_entities: set[str] = set()
+    comentions: Counter[tuple[URIRef, URIRef]] = Counter()
+    where: dict[tuple[URIRef, URIRef], set[URIRef]] = defaultdict(set)
     for ex in extractions:
         yield from _note_quads(ex, resolution, nodes, min_confidence, kept_entities)
-    yield from _entity_quads(entities, nodes, kept_entities)
+        if min_confidence <= COMENTION_CONFIDENCE:
+            _count_comentions(ex, resolution, nodes, comentions, where)
+    yield from _entity_quads(entities, nodes, kept_entities, series_names or {})
+    yield from _comention_quads(comentions, where)
+
+
+def _count_comentions(ex: Extraction, res: Resolution, nodes: dict[str, URIRef],
+                      counts: Counter[tuple[URIRef, URIRef]], where: dict[tuple[URIRef, URIRef], set[URIRef]]) -> None:
+    """Entities named in the same section, counted once per section."""
+    per_section: dict[int, Counter[URIRef]] = defaultdict(Counter)
+    for m in ex.mentions:
+        key = res.entity_of.get(m.key)
+        if key is not None and m.section >= 0:
+            per_section[m.section][nodes[key]] += 1
+    for section, counter in per_section.items():
+        top = sorted(counter, key=lambda n: (-counter[n], str(n)))[:MAX_COMENTIONED_PER_SECTION]
+        for a, b in combinations(sorted(top), 2):
+            counts[(a, b)] += 1
+            where[(a, b)].add(section_iri(ex.note.note_id, section))
+
+
+def _comention_quads(counts: Counter[tuple[URIRef, URIRef]], where: dict[tuple[URIRef, URIRef], set[URIRef]]
+                     ) -> Iterator[Quad]:
+    g = COMENTIONS_GRAPH
+    for (a, b), n in sorted(counts.items()):
+        c = comention_iri(str(a), str(b))
+        yield (c, RDF.type, CKG.CoMention, g)
+        yield (c, CKG.coMentioned, a, g)
+        yield (c, CKG.coMentioned, b, g)
+        yield (c, CKG.weight, _int(n), g)
+        yield (c, CKG.confidence, _conf(COMENTION_CONFIDENCE), g)
+        for section in sorted(where[(a, b)])[:20]:
+            yield (c, CKG.inSection, section, g)
 
 
 def _note_quads(ex: Extraction, res: Resolution, nodes: dict[str, URIRef], min_conf: float,
@@ -82,11 +129,19 @@ def _note_quads(ex: Extraction, res: Resolution, nodes: dict[str, URIRef], min_c
         mentioned.add(ent)
         by_section.setdefault(m.section, set()).add(ent)
         yield from _mention_quads(note, m, ent, g)
+        if m.attr("primary"):
+            yield (n, CKG.event, ent, g)
         sec = m.attr("section")
         if m.type == "Talk" and sec is not None:
             yield (ent, CKG.coveredBy, section_iri(note.note_id, int(sec)), g)
     for ent in sorted(mentioned):
         yield (n, CKG.mentions, ent, g)
+    if min_conf <= NOTE_TOPIC_CONFIDENCE:
+        topics = Counter(nodes[res.entity_of[m.key]] for m in ex.mentions
+                         if m.type == "Topic" and m.key in res.entity_of and m.score >= min_conf)
+        for topic, count in sorted(topics.items()):
+            if count >= 2:  # a topic the note comes back to is what the note is about
+                yield (n, CKG.about, topic, g)
     for m in ex.mentions:
         sec = m.attr("section")
         if m.type != "Talk" or sec is None or m.key not in res.entity_of:
@@ -182,7 +237,8 @@ def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, U
     yield (a, CKG.confidence, _conf(r.confidence), g)
 
 
-def _entity_quads(entities: dict[str, Entity], nodes: dict[str, URIRef], kept: set[str]) -> Iterator[Quad]:
+def _entity_quads(entities: dict[str, Entity], nodes: dict[str, URIRef], kept: set[str],
+                  series_names: Mapping[str, Sequence[str]]) -> Iterator[Quad]:
     g = ENTITIES_GRAPH
     series_nodes: dict[str, URIRef] = {}
     for key in sorted(kept):
@@ -208,10 +264,12 @@ def _entity_quads(entities: dict[str, Entity], nodes: dict[str, URIRef], kept: s
             if year and series:
                 series_key = f"Event:{normalise(series)}"
                 snode = nodes.get(series_key) or entity_iri("Event", normalise(series))
-                if series_key not in kept:
-                    series_nodes[series] = snode
+                series_nodes[series] = snode
                 yield (node, CKG.editionOf, snode, g)
                 yield (snode, RDF.type, CKG.EventSeries, g)
     for series, snode in sorted(series_nodes.items()):
-        yield (snode, RDFS.label, Literal(series), g)
+        if f"Event:{normalise(series)}" not in kept:  # a series named only through its editions
+            yield (snode, RDFS.label, Literal(series), g)
         yield (snode, CKG.kind, Literal("series"), g)
+        for alias in sorted(set(series_names.get(series, ())) - {series}):
+            yield (snode, SKOS.altLabel, Literal(alias), g)

@@ -120,3 +120,17 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def export_filtered(store: GraphStore, fmt: str, dest: Path, *, min_confidence: float = 0.0) -> Path:
+    """``export``, less the facts below ``min_confidence`` (see ``outputs.confidence``)."""
+    if min_confidence <= 0:
+        return export(store, fmt, dest)
+    from confkg.outputs.confidence import confident_quads
+
+    with tempfile.TemporaryDirectory(prefix="confkg-export-") as tmp:
+        filtered = GraphStore.build(Path(tmp) / "store", list(confident_quads(store, min_confidence)))
+        try:
+            return export(filtered, fmt, dest)
+        finally:
+            filtered.close()

@@ -141,7 +141,8 @@ def resolve(mentions: Iterable[Mention], titles: frozenset[str] = DEFAULT_TITLES
     for (type_, key), group in sorted(groups.items()):
         label = _label(group)
         ekey = f"{type_}:{key}"
-        aliases = sorted({m.text.strip() for m in group if normalise(m.text) != normalise(label)} - {label})
+        aliases = sorted({m.text.strip() for m in group
+                          if normalise(m.text) != normalise(label) and not m.attr("untitled")} - {label})
         attrs = sorted({(k, v) for m in group for k, v in m.attrs if k not in {"canonical", "section", "primary"}})
         if any(m.attr("primary") for m in group):
             attrs.append(("primary", "true"))

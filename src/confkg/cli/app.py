@@ -1,16 +1,20 @@
 """The ``confkg`` command: a thin typer layer over the library.
 
-Each command module parses options, calls one library function and prints; library errors
-(``ConfkgError``) become one red line on stderr and a non-zero exit status.
+Each ``*_cmd`` module of this package parses options, calls one library function and prints;
+it registers its commands through ``register(app)``, found here by name, so adding a command
+is adding a module. Library errors (``ConfkgError``) become one red line on stderr and a
+non-zero exit status.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 
 import typer
 
-from confkg.cli import build_cmd, entities_cmd, eval_cmd, explain_cmd, export_cmd, mentions_cmd, query_cmd
+import confkg.cli
 from confkg.errors import ConfkgError, QueryError
 
 app = typer.Typer(
@@ -20,8 +24,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (build_cmd, query_cmd, export_cmd, entities_cmd, explain_cmd, mentions_cmd, eval_cmd):
-    module.register(app)
+
+COMMAND_MODULES = sorted(m.name for m in pkgutil.iter_modules(confkg.cli.__path__) if m.name.endswith("_cmd"))
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"confkg.cli.{_name}").register(app)
 
 
 def main() -> None:

@@ -30,6 +30,8 @@ def test_scaledml_2020_talks_and_speakers(sample_store) -> None:
             "Savin Goyal"} <= speakers
     assert len({str(t) for t, _ in found}) >= 8  # the eight talks, the panel included
     assert ("Reza Zadeh", "Matroid") in pairs(sample_store, "affiliation")
+    panel = {p for t, p in pairs(sample_store, "panelist") if t == "Shipping AI Products"}
+    assert {"Robert Munro", "Peter Bailis"} <= panel
 
 
 @pytest.mark.parametrize(
@@ -104,3 +106,12 @@ def test_explain_fact_and_entity(sample_build, sample_store) -> None:
     assert found and all(e.path == "scaledml-2020.md" and "Netflix" in e.sentence for e in found)
     (ian,) = explain_entity(sample_store, sample_build.out_dir, "Ian Goodfellow")
     assert "Goodfellow" in ian["mentions"] and any("merged" in r for r in ian["reasons"])
+
+
+def test_workshop_of_the_conference(sample_store) -> None:
+    assert ("Reliable Machine Learning in the World", "ICML 2017") in pairs(sample_store, "subEventOf")
+
+
+def test_papers_under_a_session_heading(sample_store) -> None:
+    sessions = pairs(sample_store, "session")
+    assert ("Wasserstein GAN", "Session 2 - Deep Generative Models 2") in sessions

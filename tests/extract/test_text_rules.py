@@ -105,3 +105,25 @@ def test_arxiv_ids() -> None:
 def test_shape_ignores_lines_in_capitals() -> None:
     assert shape_candidates("MAKE SURE TO READ GPT-2 AND ALSO THE REST.") == []
     assert [c.start for c in shape_candidates("Read GPT-2 AND THEN rest")] == [5]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We used Learned Sparse Retrieval (LSR) at scale.", [("Learned Sparse Retrieval", "LSR")]),
+        ("interest in agent-based modeling (ABM) grew", [("agent-based modeling", "ABM")]),
+        ("the Bank of Canada (BoC) said", [("Bank of Canada", "BoC")]),
+        ("a large model (GPT) was used", []),
+    ],
+)
+def test_acronym_definitions(text: str, expected: list[tuple[str, str]]) -> None:
+    from confkg.extract.text_rules import acronym_definitions
+
+    assert [(text[d.start:d.end], d.acronym) for d in acronym_definitions(text)] == expected
+
+
+def test_defined_acronym_names_the_same_entity_later(extractor) -> None:
+    text = "We trained with automatic domain randomization (ADR).\nLater ADR made the hand robust."
+    ((_, found),) = list(extractor.extract_texts([("x", text)]))
+    adr = [m for m in found if m.text == "ADR"]
+    assert adr and all(m.type == "Topic" for m in adr)

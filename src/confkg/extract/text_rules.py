@@ -218,18 +218,18 @@ def acronym_definitions(text: str) -> list[AcronymDefinition]:
         acr = m.group("acr")
         letters = [ch for ch in acr if ch.isupper()]
         words = m.group("exp").split()
-        # take as many words from the end as the acronym needs, skipping small words
         picked: list[str] = []
-        for w in reversed(words):
-            if len([p for p in picked if p.casefold() not in _ACR_STOP]) == len(letters):
+        for k in range(1, len(words) + 1):  # the fewest words from the end whose initials spell it
+            cand = words[-k:]
+            if cand[0].casefold() in _ACR_STOP:
+                continue
+            content = [w for w in cand if w.casefold() not in _ACR_STOP]
+            initials = [w[0].upper() for w in content]
+            expanded = [p[0].upper() for w in content for p in w.split("-") if p]
+            if letters in (initials, expanded):
+                picked = cand
                 break
-            picked.insert(0, w)
-        while picked and picked[0].casefold() in _ACR_STOP:
-            picked.pop(0)
-        initials = [w[0].upper() for w in picked if w.casefold() not in _ACR_STOP]
-        # "Agent Based Modeling (ABM)", "agent-based modeling (ABM)": hyphenated words give two letters
-        expanded = [p[0].upper() for w in picked if w.casefold() not in _ACR_STOP for p in w.split("-") if p]
-        if initials != letters and expanded != letters:
+        if not picked:
             continue
         exp_text = " ".join(picked)
         start = m.start("exp") + m.group("exp").rfind(exp_text) if exp_text in m.group("exp") else -1

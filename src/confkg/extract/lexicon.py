@@ -10,6 +10,7 @@ or acronyms; a gazetteer entry corrects the model's type.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -21,7 +22,7 @@ from confkg.extract.candidates import (
     PRIORITY_NER_PERSON,
     Candidate,
 )
-from confkg.extract.gazetteer import Gazetteer
+from confkg.extract.gazetteer import Gazetteer, load_word_list
 from confkg.extract.names import (
     ORG_SUFFIXES,
     has_junk,
@@ -35,6 +36,7 @@ from confkg.extract.nlp import common_words, package_name
 from confkg.extract.text_rules import EventName
 
 GAZETTEER = "gazetteer:confkg-curated.v1"
+TECHNICAL_HEADS = frozenset(load_word_list(Path(__file__).resolve().parents[1] / "data" / "technical_heads.txt"))
 _EVENT_WORD = re.compile(r"\b(?:conference|workshop|summit|symposium|meetup|congress)\b", re.I)
 _SEPARATORS = re.compile(r"\s+[-–—|]\s+|[:()\[\]\n]|\s+&\s+")
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Artifact", "EVENT": "Event"}
@@ -100,22 +102,24 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
         type_ = NER_TYPES.get(ent.label_)
         if type_ is None:
             continue
-        if type_ in {"Person", "Organization"} and len(ent) == 1 and ent[0].tag_ not in {"NNP", "NNPS"} \
-                and ent[0].lower_ in words:
-            continue  # one common word the model took for a name: "Accuracy", "Agility"
+        if type_ in {"Person", "Organization"} and len(ent) == 1 and ent[0].lower_ in words \
+                and (ent[0].tag_ not in {"NNP", "NNPS"} or ent[0].is_sent_start):
+            continue  # one common word the model took for a name: "Accuracy", "Agility", "Generator"
+        if type_ == "Person" and (any(_camel(t.text) for t in ent) or ent[-1].lower_ in TECHNICAL_HEADS):
+            continue  # "LogitBoost", "Continuous Control", "Pixel Input": not people
         if ent.sent.text.isupper():
             continue  # a line in capitals (a draft note to self) fools the model
         if type_ in {"Person", "Organization"} and _weak_name_context(ent):
             continue
         if type_ == "Person" and len(ent) > 1 and _phrase_not_name(ent):
             continue
-        if type_ == "Organization" and not _org_evidence(ent):
+        if type_ == "Organization" and not _org_evidence(ent) and not _person_like(ent, words):
             continue
         pieces = _pieces(text, ent.start_char, ent.end_char)
         if len(pieces) > 1 and type_ != "Person":
             continue  # "ML Infrastructure - Savin Goyal" as one ORG: the shape rules know better
         for s, e in pieces:
-            c = _clean_candidate(text, s, e, type_, gazetteer)
+            c = _clean_candidate(text, s, e, type_, gazetteer, words)
             if c is not None:
                 out.append(c)
     return out
@@ -141,6 +145,16 @@ def _weak_name_context(ent: Span) -> bool:
     return _line_of(ent).strip(" *-•:#") == ent.text.strip()
 
 
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|Le|La|De|Di|Da|Du|Van|Von|O['’])(?=[A-Z])")
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def _camel(word: str) -> bool:
+    """CamelCase like "LogitBoost", but not "McCarthy" or "LeCun"."""
+    return bool(_CAMEL.search(_NAME_PREFIX.sub("", word)))
+ORG_WORDS = frozenset({"university", "institute", "college", "academy", "society", "association", "laboratory",
+                       "laboratories", "foundation", "corporation", "council", "agency", "ministry", "consortium",
+                       "federation", "committee", "school", "labs", "lab", "inc", "inc.", "ltd", "llc", "gmbh"})
 _NOUN_ENDINGS = re.compile(r"(?:tion|sion|ing|ment|ness|ity|ics|ogy|ism|ance|ence|ures?)$")
 
 
@@ -153,10 +167,24 @@ def _phrase_not_name(ent: Span) -> bool:
     return bool(_NOUN_ENDINGS.search(last.lower_)) and any(t.tag_ != "NNP" for t in ent)
 
 
+def _person_like(ent: Span, common: frozenset[str]) -> bool:
+    toks = [t for t in ent if t.text not in {"&", "the", "The"}]
+    return 2 <= len(toks) <= 3 and all(t.text[:1].isupper() and t.is_alpha for t in toks) \
+        and toks[0].lower_ not in common
+
+
+def _org_evidence_text(name: str) -> bool:
+    words = name.split()
+    return bool(words) and (words[-1].casefold().strip(".,") in ORG_SUFFIXES
+                            or any(w.casefold() in ORG_WORDS for w in words))
+
+
 def _org_evidence(ent: Span) -> bool:
-    """The model's ORG needs support: a company-like suffix, an acronym, a possessive, or a cue word."""
+    """The model's ORG needs support: a company-like word, an acronym, a possessive, or a cue word."""
     words = ent.text.split()
     if words and words[-1].casefold().strip(".,") in ORG_SUFFIXES:
+        return True
+    if any(w.casefold() in ORG_WORDS for w in words):
         return True
     if len(words) == 1 and words[0].isupper() and 2 <= len(words[0]) <= 6:
         return True
@@ -177,8 +205,13 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in pieces if e > s]
 
 
-def _clean_candidate(text: str, start: int, end: int, type_: str, gazetteer: Gazetteer) -> Candidate | None:
+def _clean_candidate(text: str, start: int, end: int, type_: str, gazetteer: Gazetteer,
+                     common: frozenset[str] = frozenset()) -> Candidate | None:
     s, e = trim_span(text, start, end)
+    article = re.match(r"(?:the|The|a|an)\s+", text[s:e])
+    if article:
+        s += article.end()
+    e = s + len(text[s:e].rstrip(" &"))
     if e <= s:
         return None
     name = text[s:e]
@@ -200,6 +233,12 @@ def _clean_candidate(text: str, start: int, end: int, type_: str, gazetteer: Gaz
         return Candidate(s, e, "Person", NER_SCORES["Person"], "", PRIORITY_NER_PERSON)
     if type_ == "Organization" and not looks_like_org(name):
         return None
+    if type_ == "Organization" and any(w.casefold() in ORG_WORDS for w in words):
+        # "Cognitive Science Society", "University of Reading": the name beats a topic inside it
+        return Candidate(s, e, "Organization", 0.75, "", PRIORITY_GAZETTEER + 1)
+    if type_ == "Organization" and not _org_evidence_text(name) and 2 <= len(words) <= 3 \
+            and looks_like_person(name) and words[0].lower() not in common:
+        return Candidate(s, e, "Person", 0.5, "", PRIORITY_NER_PERSON)  # "Sepp Hochreiter" taken for an ORG
     if type_ == "Event" and not _EVENT_WORD.search(name):
         return None
     if type_ == "Artifact" and not (any(ch.isdigit() for ch in name) or any(ch.isupper() for ch in name[1:])):

@@ -16,6 +16,7 @@ from confkg.extract.names import title_case_ratio
 
 RULE_EVENT = "rule:event-year.v1"
 RULE_WORKSHOP = "rule:workshop-name.v1"
+RULE_NAMED_EVENT = "rule:named-event.v1"
 RULE_CITATION = "rule:citation.v1"
 RULE_SHAPE = "rule:artifact-shape.v1"
 RULE_QUOTED_TITLE = "rule:quoted-paper-title.v1"
@@ -100,6 +101,32 @@ def _trim_small_words(text: str, start: int, end: int) -> tuple[int, int]:
     if not words:
         return start, start
     return start + words[0].start(), start + words[-1].end()
+
+
+_NAMED_EVENT = re.compile(
+    r"(?<![\w-])(?P<name>(?:(?:19|20)\d{2}\s+)?(?:[A-Z][\w\-]*\s+){0,5}"
+    r"(?:Conference|Symposium|Congress|Summit|Workshop)"
+    r"(?:\s+(?:on|of|for)\s+(?:the\s+)?[A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|and|of|for))*)?)"
+)
+
+
+def named_event_candidates(text: str) -> list[Candidate]:
+    """Names built on an event word: "International Conference on Learning Representations"."""
+    out: list[Candidate] = []
+    for m in _NAMED_EVENT.finditer(text):
+        s, e = _trim_small_words(text, m.start("name"), m.end("name"))
+        name = text[s:e]
+        words = name.split()
+        if words and words[0] in {"The", "This", "A", "An", "Our", "Each"}:
+            s += len(words[0]) + 1
+            words = words[1:]
+        capitalised = [w for w in words if w[0].isupper()]
+        if len(capitalised) < 2 or words[-1] in {"Conference", "Symposium", "Congress", "Summit", "Workshop"} \
+                and len(capitalised) < 3:
+            continue
+        out.append(Candidate(s, e, "Event", 0.7, RULE_NAMED_EVENT, PRIORITY_RULE, None,
+                             (("kind", "workshop" if "Workshop" in words else "conference"),)))
+    return out
 
 
 def workshop_candidates(text: str) -> list[Candidate]:

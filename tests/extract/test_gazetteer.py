@@ -118,6 +118,7 @@ _PROPER_TOPIC_WORDS = {
     "Boltzmann",
     "Hopfield",
     "Turing",
+    "Winograd",
     "Q-learning",
 }
 

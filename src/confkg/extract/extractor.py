@@ -37,6 +37,7 @@ from confkg.extract.text_rules import (
     RULE_EVENT,
     acronym_definitions,
     citation_candidates,
+    cited_title_candidates,
     event_candidates,
     named_event_candidates,
     quoted_title_candidates,
@@ -150,6 +151,7 @@ class Extractor:
             *citation_candidates(text),
             *shape_candidates(text),
             *quoted_title_candidates(text, sentences),
+            *cited_title_candidates(text),
             *talks.candidates,
             *papers.candidates,
         ]

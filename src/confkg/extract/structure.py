@@ -24,6 +24,12 @@ RULE_PAPER_LINK = "rule:paper-link.v1"
 RULE_PAPER_LIST = "rule:paper-list-item.v1"
 RULE_SESSION_PAPER = "rule:session-paper-heading.v1"
 RULE_SESSION = "rule:session-heading.v1"
+RULE_PAPER_VENUE = "rule:paper-with-venue.v1"
+# "Deep information propagation, ICLR 2017." / "Some title, under review": a reading-list entry
+_VENUE_TAIL = re.compile(
+    r"^(?P<title>[A-Z][^,\n]{8,200}?),\s*(?:(?:[A-Z][A-Za-z]*\s+)?[A-Z]{2,}[A-Za-z]*\s*['‘’]?(?:19|20)?\d{2}"
+    r"|under review|arXiv(?: preprint)?[^,]*|preprint)\.?\s*$"
+)
 RULE_TUTORIAL = "rule:tutorial-heading.v1"
 
 PAPER_HOSTS = (
@@ -253,13 +259,13 @@ def _paper_attrs(url: str) -> tuple[tuple[str, str], ...]:
     return attrs
 
 
-def _title_like(title: str, *, min_words: int = 3) -> bool:
+def _title_like(title: str, *, min_words: int = 3, min_ratio: float = 0.5) -> bool:
     words = title.split()
     if not min_words <= len(words) <= 25 or not title[0].isupper():
         return False
-    if re.search(r"[.!;]\s", title) or title.endswith((".", ",")) or re.search(r"\b(?:I|I'm|my|we)\b", title):
+    if re.search(r"[.!;?]\s", title) or title.endswith((".", ",")) or re.search(r"\b(?:I|I'm|my|we)\b", title):
         return False
-    return title_case_ratio(title) >= 0.5 or ":" in title
+    return title_case_ratio(title) >= min_ratio or ":" in title
 
 
 def _block_of(section: Section, offset: int) -> Block | None:
@@ -288,7 +294,8 @@ def paper_candidates(section: Section, *, in_session: bool) -> StructureResult:
             d = _DASH_SPLIT.search(head)
             cut = block.start + (d.start() if d else len(head))
             c = _cand(text, block.start, cut, "Paper", 0.8, RULE_PAPER_LINK, attrs=_paper_attrs(link.url))
-            if c and not _title_like(text[c.start:c.end], min_words=2):
+            short = c is not None and len(text[c.start:c.end].split()) <= 10
+            if c and not _title_like(text[c.start:c.end], min_words=2, min_ratio=0.0 if short else 0.5):
                 c = None
         else:
             c = None
@@ -303,18 +310,38 @@ def paper_candidates(section: Section, *, in_session: bool) -> StructureResult:
             line = text[block.start:block.end]
             d = _DASH_SPLIT.search(line)
             title_end = block.start + (d.start() if d else len(line))
+            paren = _PAREN.search(text, block.start, title_end)
+            if paren and paren.end() >= title_end - 1:
+                title_end = paren.start()  # "Bayesian Layers (Author Name)"
             s, e = _span(text, block.start, title_end)
-            if e > s and _title_like(text[s:e]):
-                out.candidates.append(Candidate(s, e, "Paper", 0.6, RULE_PAPER_LIST, PRIORITY_STRUCTURE))
+            title = text[s:e]
+            if e > s and _title_like(title, min_words=2 if paren else 3):
+                paper = Candidate(s, e, "Paper", 0.6, RULE_PAPER_LIST, PRIORITY_STRUCTURE)
+                out.candidates.append(paper)
+                if paren:
+                    who = _cand(text, paren.start("inner") - 0, paren.end("inner"), "Person", 0.6, RULE_PAPER_LIST)
+                    if who and looks_like_person(text[who.start:who.end]) and len(text[who.start:who.end].split()) > 1:
+                        out.candidates.append(who)
+                        out.relations.append(CandidateRelation(paper, "author", who, None, block.start, block.end,
+                                                               RULE_PAPER_LIST, 0.6))
     if in_session:
         for block in section.blocks:
             if block.kind != "heading":
                 continue
             s, e = _span(text, block.start, block.end)
             title = text[s:e]
-            if _title_like(title, min_words=2) and not _SESSION.match(title) and not _DAY.match(title) \
-                    and not _DASH_SPLIT.search(title) and not looks_like_person(title):
+            # under a session heading a standing-alone line is a paper title, even in sentence case
+            if _title_like(title, min_words=2, min_ratio=0.0) and not _SESSION.match(title) \
+                    and not _DAY.match(title) and not _DASH_SPLIT.search(title):
                 out.candidates.append(Candidate(s, e, "Paper", 0.75, RULE_SESSION_PAPER, PRIORITY_STRUCTURE))
+    for block in section.blocks:
+        if block.kind not in {"list_item", "line", "paragraph"}:
+            continue
+        m = _VENUE_TAIL.match(text[block.start:block.end])
+        if m and _title_like(m.group("title"), min_words=2, min_ratio=0.0):
+            s = block.start + m.start("title")
+            out.candidates.append(Candidate(s, s + len(m.group("title")), "Paper", 0.8, RULE_PAPER_VENUE,
+                                            PRIORITY_STRUCTURE))
     return out
 
 

@@ -84,7 +84,7 @@ def event_candidates(text: str, names: tuple[EventName, ...]) -> list[Candidate]
 
 _WORKSHOP = re.compile(
     r"(?P<name>(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with|at)(?:\s+(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with|at|\d+))*?)"
-    r"\s+[Ww]orkshop\b"
+    r"(?:\s+\((?P<acr>[A-Z][A-Za-z]{1,9})\))?\s+(?P<word>[Ww]orkshop|[Cc]onference|[Ss]ymposium)\b"
 )
 _WORKSHOP_ON = re.compile(
     r"\b[Ww]orkshop\s+on\s+(?P<name>[A-Z][\w'’\-]*(?:\s+(?:[A-Z][\w'’\-]*|of|on|for|in|the|and|to|with))*)"
@@ -141,8 +141,8 @@ def workshop_candidates(text: str) -> list[Candidate]:
                 continue
             if words[0] in {"The", "A", "An", "This", "Only", "Our"}:
                 continue
-            out.append(Candidate(s, e, "Event", 0.75, RULE_WORKSHOP, PRIORITY_RULE, name,
-                                 (("kind", "workshop"),)))
+            kind = "workshop" if "orkshop" in (m.groupdict().get("word") or "workshop") else "conference"
+            out.append(Candidate(s, e, "Event", 0.75, RULE_WORKSHOP, PRIORITY_RULE, name, (("kind", kind),)))
     return out
 
 
@@ -215,6 +215,29 @@ def quoted_title_candidates(text: str, sentences: list[tuple[int, int]]) -> list
             continue
         s = m.start("title") + (len(m.group("title")) - len(m.group("title").lstrip()))
         out.append(Candidate(s, s + len(title), "Paper", 0.7, RULE_QUOTED_TITLE, PRIORITY_RULE, title))
+    return out
+
+
+_CITED_TITLE = re.compile(
+    r"(?P<title>[A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|of|for|with|in|on|and|the|to|via|by|a|an)){1,12}?)"
+    r"\s*\((?:[A-Z][\w'’\-]+(?:\s+(?:and|&)\s+[A-Z][\w'’\-]+)?(?:\s+et\.?\s*al\.?)?,?\s*(?:19|20)\d{2})\)"
+)
+RULE_CITED_TITLE = "rule:cited-title.v1"
+
+
+def cited_title_candidates(text: str) -> list[Candidate]:
+    """A title-cased name right before a citation is the cited paper: "Matching Network (Vinyals et al. 2016)"."""
+    out: list[Candidate] = []
+    for m in _CITED_TITLE.finditer(text):
+        title = m.group("title")
+        words = title.split()
+        while words and words[0] in {"The", "A", "An", "In", "See", "Related", "Also"}:
+            words = words[1:]
+        if len(words) < 2 or title_case_ratio(" ".join(words)) < 0.6:
+            continue
+        start = m.start("title") + title.index(words[0])
+        end = m.start("title") + len(title)
+        out.append(Candidate(start, end, "Paper", 0.6, RULE_CITED_TITLE, PRIORITY_RULE, " ".join(words)))
     return out
 
 

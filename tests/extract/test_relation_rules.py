@@ -70,3 +70,27 @@ def test_code_line_gives_the_papers_repository(extractor) -> None:
     kept, rels = extractor.section_candidates(sec, extractor.nlp(text), plain_text=True, in_session=True)
     assert any(r.predicate == "codeRepository" and r.value == "https://github.com/example/widgets" for r in rels)
     del note, kept
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "type_"),
+    [
+        ("She was elected to the National Academy of Engineering in 2001.", "National Academy of Engineering",
+         "Organization"),
+        ("He studied at the University of Reading before moving.", "University of Reading", "Organization"),
+        ("The Society for Robot Ethics gave him a prize.", "Society for Robot Ethics", "Organization"),
+    ],
+)
+def test_organisation_names_by_their_words(extractor, text: str, name: str, type_: str) -> None:
+    ((_, found),) = list(extractor.extract_texts([("x", text)]))
+    assert (name, type_) in {(m.text, m.type) for m in found}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Accuracy isn’t everything.", "Cloud or on-premise clusters", "The Lipschitz constant matters.",
+     "Pixel Input is what they used.", "LogitBoost is a boosting method."],
+)
+def test_words_and_phrases_are_not_people(extractor, text: str) -> None:
+    ((_, found),) = list(extractor.extract_texts([("x", text)]))
+    assert not [m for m in found if m.type in {"Person", "Organization"}]

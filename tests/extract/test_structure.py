@@ -138,3 +138,25 @@ def test_session_heading_is_a_session() -> None:
         ("Session 3 - Deep Learning Theory", "session")
     ]
     assert talks("Session 3 - Deep Learning Theory", kind="list_item")[0] == []
+
+
+def test_reading_list_entries_with_venues_are_papers() -> None:
+    sec = section([("heading", "Papers for further reading"),
+                   ("list_item", "Sparse widgets beat dense gadgets, NIPS 2016."),
+                   ("list_item", "On the nature of spoons, under review"),
+                   ("list_item", "We went home, tired")])
+    got = [sec.text[c.start:c.end] for c in paper_candidates(sec, in_session=False).candidates]
+    assert got == ["Sparse widgets beat dense gadgets", "On the nature of spoons"]
+
+
+def test_paper_list_item_with_author_in_parentheses() -> None:
+    lines = [("heading", "Papers"), ("list_item", "Sparse Widgets for Everyone"), ("list_item", "Gadget Theory"),
+             ("list_item", "Bayesian Spoons (Jane Roe)")]
+    sec = section(lines)
+    t = sec.text
+    links = tuple(Link(t.index(x), t.index(x) + len(x), "https://arxiv.org/abs/2001.0000" + str(i))
+                  for i, x in enumerate(["Sparse Widgets for Everyone", "Gadget Theory"]))
+    res = paper_candidates(section(lines, links), in_session=False)
+    assert "Bayesian Spoons" in [t[c.start:c.end] for c in res.candidates if c.type == "Paper"]
+    assert [(t[r.subject.start:r.subject.end], r.predicate, t[r.obj.start:r.obj.end]) for r in res.relations] == [
+        ("Bayesian Spoons", "author", "Jane Roe")]

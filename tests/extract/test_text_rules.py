@@ -127,3 +127,46 @@ def test_defined_acronym_names_the_same_entity_later(extractor) -> None:
     ((_, found),) = list(extractor.extract_texts([("x", text)]))
     adr = [m for m in found if m.text == "ADR"]
     assert adr and all(m.type == "Topic" for m in adr)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He spoke at the International Conference on Learning Representations in May.",
+         ["International Conference on Learning Representations"]),
+        ("the 2031 Conference on Robot Dreams was fun", ["2031 Conference on Robot Dreams"]),
+        ("The conference was fun.", []),
+        ("we went to the Robot Ethics (RE) conference", ["Robot Ethics"]),
+    ],
+)
+def test_named_events(text: str, expected: list[str]) -> None:
+    from confkg.extract.text_rules import named_event_candidates
+
+    got = [text[c.start:c.end] for c in named_event_candidates(text) + workshop_candidates(text)]
+    assert sorted(set(got)) == sorted(expected)
+
+
+def test_cited_title_is_a_paper() -> None:
+    from confkg.extract.text_rules import cited_title_candidates
+
+    text = "Related work includes Sparse Widget Networks (Okafor et al. 2019) and more."
+    assert [text[c.start:c.end] for c in cited_title_candidates(text)] == ["Sparse Widget Networks"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grace Hopper and Ferdinand did a great job.", ["Ferdinand"]),
+        ("Ferdinand and Grace Hopper did a great job.", ["Ferdinand"]),
+        ("Grace Hopper and Alan Turing spoke.", []),
+        ("Grace Hopper and Table did it.", []),
+    ],
+)
+def test_coordinated_person(text: str, expected: list[str]) -> None:
+    from confkg.extract.candidates import PRIORITY_NER_PERSON, Candidate
+    from confkg.extract.text_rules import coordinated_person_candidates
+
+    people = [Candidate(m.start(), m.end(), "Person", 0.7, "x", PRIORITY_NER_PERSON)
+              for m in __import__("re").finditer(r"Grace Hopper|Alan Turing", text)]
+    got = [text[c.start:c.end] for c in coordinated_person_candidates(text, people, frozenset({"table"}))]
+    assert got == expected

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from confkg.extract.candidates import CONTAINER_TYPES, PRIORITY_RULE, Candidate, merge_candidates
 from confkg.extract.gazetteer import Gazetteer, default_gazetteer
 from confkg.extract.lexicon import LexiconMatcher, ner_candidates
-from confkg.extract.nlp import load_pipeline, model_id
+from confkg.extract.nlp import common_words, load_pipeline, model_id, package_name
 from confkg.extract.relation_rules import relation_candidates
 from confkg.extract.structure import (
     RULE_SESSION,
@@ -38,6 +38,7 @@ from confkg.extract.text_rules import (
     acronym_definitions,
     citation_candidates,
     cited_title_candidates,
+    coordinated_person_candidates,
     event_candidates,
     named_event_candidates,
     quoted_title_candidates,
@@ -67,6 +68,7 @@ class Extractor:
         self.gazetteer = gazetteer
         self.lexicon = LexiconMatcher(nlp, gazetteer)
         self.model = model_id(nlp)
+        self.common_words = common_words(package_name(nlp))
         self.batch_size = batch_size
 
     @classmethod
@@ -155,6 +157,8 @@ class Extractor:
             *talks.candidates,
             *papers.candidates,
         ]
+        people = [c for c in candidates if c.type == "Person"]
+        candidates += coordinated_person_candidates(text, people, self.common_words)
         candidates = [c for c in candidates if not self._is_generic(text, c)]
         kept = merge_candidates(candidates)
         known = talks.relations + papers.relations

@@ -39,7 +39,8 @@ GAZETTEER = "gazetteer:confkg-curated.v1"
 TECHNICAL_HEADS = frozenset(load_word_list(Path(__file__).resolve().parents[1] / "data" / "technical_heads.txt"))
 _EVENT_WORD = re.compile(r"\b(?:conference|workshop|summit|symposium|meetup|congress)\b", re.I)
 _SEPARATORS = re.compile(r"\s+[-–—|]\s+|[:()\[\]\n]|\s+&\s+")
-NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Artifact", "EVENT": "Event"}
+NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Artifact", "EVENT": "Event",
+             "FAC": "Place", "GPE": "Place"}
 NER_SCORES = {"Person": 0.7, "Organization": 0.6, "Artifact": 0.45, "Event": 0.5}
 
 
@@ -100,10 +101,15 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
     out: list[Candidate] = []
     for ent in doc.ents:
         type_ = NER_TYPES.get(ent.label_)
+        if type_ == "Place":
+            # the small model calls some people places ("Dylan Hadfield-Menell gave ..." as FAC)
+            if _person_like(ent, words) and not any(t.lower_ in words for t in ent):
+                out.append(Candidate(ent.start_char, ent.end_char, "Person", 0.45, "", PRIORITY_NER_PERSON))
+            continue
         if type_ is None:
             continue
         if type_ in {"Person", "Organization"} and len(ent) == 1 and ent[0].lower_ in words \
-                and (ent[0].tag_ not in {"NNP", "NNPS"} or ent[0].is_sent_start):
+                and (ent[0].tag_ not in {"NNP", "NNPS"} or ent[0].is_sent_start or type_ == "Person"):
             continue  # one common word the model took for a name: "Accuracy", "Agility", "Generator"
         if type_ == "Person" and (any(_camel(t.text) for t in ent) or ent[-1].lower_ in TECHNICAL_HEADS):
             continue  # "LogitBoost", "Continuous Control", "Pixel Input": not people
@@ -125,8 +131,8 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
     return out
 
 
-_ORG_CUES = frozenset({"at", "from", "by", "with", "joined", "join", "joins", "founded", "of", "for", "and",
-                       "like", "including", "companies", "company", "team", "partnered", "acquired"})
+_ORG_CUES = frozenset({"at", "from", "joined", "join", "joins", "founded", "including", "companies", "company",
+                       "team", "partnered", "acquired", "startup", "startups", "firm"})
 
 
 def _line_of(span: Span) -> str:
@@ -140,8 +146,11 @@ def _weak_name_context(ent: Span) -> bool:
     """One-word "names" used as eponyms ("Lipschitz constant") or standing alone as a whole line."""
     if len(ent) == 1:
         nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-        if nxt is not None and nxt.tag_ in {"NN", "NNS"} and nxt.text.islower():
+        if nxt is not None and nxt.tag_ in {"NN", "NNS", "JJ"} and nxt.text.islower():
             return True
+        prev = ent.doc[ent.start - 1] if ent.start > 0 else None
+        if prev is not None and prev.lower_ in {"the", "a", "an"}:
+            return True  # "the Lipschitz constant", "a Gaussian"
     return _line_of(ent).strip(" *-•:#") == ent.text.strip()
 
 

@@ -149,7 +149,8 @@ def workshop_candidates(text: str) -> list[Candidate]:
 _SURNAME = r"[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)?"
 _ET_AL = re.compile(rf"(?<![\w-])(?P<name>{_SURNAME})\s+et\.?\s*al\b\.?")
 _PAIR = re.compile(
-    r"(?<![\w-])(?P<a>[A-Z][a-zA-Z'’\-]+)\s+(?:and|&)\s+(?P<b>[A-Z][a-zA-Z'’\-]+)\s*,?\s*\(?(?:19|20)\d{2}\b"
+    r"(?<![\w-])(?P<a>[A-Z][a-zA-Z'’\-]+)(?:\s+(?:and|&)\s+|\s*,\s*)(?P<b>[A-Z][a-zA-Z'’\-]+)\s*,?\s*\(?"
+    r"(?:19|20)\d{2}\b"
 )
 _NOT_NAMES = frozenset({"The", "This", "That", "These", "Those", "See", "In", "And", "Also", "Our", "Their"})
 
@@ -286,4 +287,37 @@ def acronym_definitions(text: str) -> list[AcronymDefinition]:
         if start < 0:
             continue
         out.append(AcronymDefinition(start, start + len(exp_text), acr))
+    return out
+
+
+RULE_COORDINATED = "rule:coordinated-name.v1"
+_COORD = re.compile(r"^\s+(?:and|&)\s+(?P<name>[A-Z][a-z][\w'’\-]*)\b")
+_COORD_BEFORE = re.compile(r"(?<![\w-])(?P<name>[A-Z][a-z][\w'’\-]*)\s+(?:and|&)\s+$")
+
+
+def coordinated_person_candidates(text: str, people: list[Candidate], common: frozenset[str]) -> list[Candidate]:
+    """ "Oriol and Navdeep did ...": a lone capitalised word joined by "and" to a person is a person too."""
+    out: list[Candidate] = []
+
+    def lone(s: int, e: int) -> bool:
+        """The word stands alone: no capitalised word right before or after it, no person over it."""
+        prev = re.search(r"([A-Za-z][\w'’\-]*)\s+$", text[max(0, s - 30):s])
+        nxt = re.match(r"^\s+([A-Za-z][\w'’\-]*)", text[e:e + 30])
+        if prev and prev.group(1)[0].isupper() or nxt and nxt.group(1)[0].isupper():
+            return False
+        return not any(q.start < e and s < q.end for q in people)
+
+    for p in people:
+        after = _COORD.match(text[p.end:p.end + 40])
+        if after and after.group("name").lower() not in common:
+            s = p.end + after.start("name")
+            e = s + len(after.group("name"))
+            if lone(s, e):
+                out.append(Candidate(s, e, "Person", 0.55, RULE_COORDINATED, PRIORITY_RULE))
+        before = _COORD_BEFORE.search(text[max(0, p.start - 40):p.start])
+        if before and before.group("name").lower() not in common:
+            s = max(0, p.start - 40) + before.start("name")
+            e = s + len(before.group("name"))
+            if lone(s, e):
+                out.append(Candidate(s, e, "Person", 0.55, RULE_COORDINATED, PRIORITY_RULE))
     return out

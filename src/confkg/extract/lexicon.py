@@ -75,9 +75,23 @@ class LexiconMatcher:
                     score_t = score - 0.1  # "pandas" in lower case is a little less certain
                 else:
                     score_t = score
-                out.append(Candidate(span.start_char, span.end_char, label, score_t, GAZETTEER,
-                                     PRIORITY_GAZETTEER, canonical))
+                end_char = span.end_char
+                if label == "Artifact":
+                    end_char = _version_end(doc, end)
+                out.append(Candidate(span.start_char, end_char, label, score_t, GAZETTEER, PRIORITY_GAZETTEER,
+                                     canonical if end_char == span.end_char else None))
         return out
+
+
+_VERSION = re.compile(r"^(?:v?\d+(?:\.\d+)*[A-Za-z]{0,2}|[IVX]{1,4}|X|S|Pro|Air|Mini|Max|Plus|Ultra|Lite|\d+G)$")
+
+
+def _version_end(doc: Doc, end: int) -> int:
+    """Extend an artifact over its version: "TPU v3", "iPhone 4S", "iPad Mini 2"."""
+    i = end
+    while i < len(doc) and i - end < 2 and doc[i - 1].whitespace_ and _VERSION.match(doc[i].text):
+        i += 1
+    return doc[i - 1].idx + len(doc[i - 1].text)
 
 
 def _event_names(gazetteer: Gazetteer) -> list[EventName]:

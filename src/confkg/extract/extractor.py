@@ -20,7 +20,8 @@ from spacy.tokens import Doc
 
 from confkg.extract.candidates import CONTAINER_TYPES, PRIORITY_RULE, Candidate, merge_candidates
 from confkg.extract.gazetteer import Gazetteer, default_gazetteer
-from confkg.extract.lexicon import LexiconMatcher, ner_candidates
+from confkg.extract.lexicon import TECHNICAL_HEADS, LexiconMatcher, longer_org_names, ner_candidates
+from confkg.extract.names import title_case_ratio
 from confkg.extract.nlp import common_words, load_pipeline, model_id, package_name
 from confkg.extract.relation_rules import relation_candidates
 from confkg.extract.structure import (
@@ -157,6 +158,7 @@ class Extractor:
             *talks.candidates,
             *papers.candidates,
         ]
+        candidates = longer_org_names(candidates, text)
         people = [c for c in candidates if c.type == "Person"]
         candidates += coordinated_person_candidates(text, people, self.common_words)
         candidates = [c for c in candidates if not self._is_generic(text, c)]
@@ -266,7 +268,7 @@ def define_acronyms(text: str, kept: list[Candidate]) -> tuple[list[Candidate], 
         exp = text[d.start:d.end]
         inner = [c for c in kept if d.start <= c.start and c.end <= d.end and c.type not in CONTAINER_TYPES]
         exact = next((c for c in inner if (c.start, c.end) == (d.start, d.end)), None)
-        head = next((c for c in inner if c.end == d.end), None)
+        head = next((c for c in inner if c.end == d.end and not c.extractor.startswith("spacy")), None)
         acr = next((c for c in kept if text[c.start:c.end] == d.acronym and c.start > d.end
                     and c.type not in CONTAINER_TYPES), None)
         if exact is not None:
@@ -274,10 +276,20 @@ def define_acronyms(text: str, kept: list[Candidate]) -> tuple[list[Candidate], 
         elif head is not None:
             for c in inner:
                 kept.remove(c)
-            kept.append(Candidate(d.start, d.end, head.type, 0.75, RULE_ACRONYM, PRIORITY_RULE, exp))
-            found[d.acronym] = (head.type, exp)
+            type_ = head.type
+            if type_ == "Topic" and len(exp.split()) > len(text[head.start:head.end].split()) \
+                    and title_case_ratio(exp) == 1.0:
+                type_ = "Artifact"  # "Variational Ladder Autoencoder (VLAE)": a named model, not the topic
+            kept.append(Candidate(d.start, d.end, type_, 0.75, RULE_ACRONYM, PRIORITY_RULE, exp))
+            found[d.acronym] = (type_, exp)
         elif acr is not None and acr.canonical:
             found[d.acronym] = (acr.type, acr.canonical)
+        elif exp.split()[-1].lower() in TECHNICAL_HEADS and exp[0].isupper():
+            # "Variational Ladder Autoencoder (VLAE)": a named model or method
+            for c in inner:
+                kept.remove(c)
+            kept.append(Candidate(d.start, d.end, "Artifact", 0.7, RULE_ACRONYM, PRIORITY_RULE, exp))
+            found[d.acronym] = ("Artifact", exp)
     return sorted(kept, key=lambda c: (c.start, c.end, c.type)), found
 
 
@@ -285,6 +297,9 @@ def acronym_mentions(note: Note, acronyms: dict[str, tuple[str, str]], mentions:
     """Every later use of a defined acronym in the note names the entity of its expansion."""
     if not acronyms:
         return []
+    # a defined acronym overrides the model's guess about it ("VLAE" is not an organisation)
+    guesses = {(m.start, m.end) for m in mentions if m.text in acronyms and m.extractor.startswith("spacy")}
+    mentions[:] = [m for m in mentions if (m.start, m.end) not in guesses]
     taken = [(m.start, m.end) for m in mentions]
     out: list[Mention] = []
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in sorted(acronyms)) + r")(?![\w-])")

@@ -108,6 +108,20 @@ def _event_names(gazetteer: Gazetteer) -> list[EventName]:
     return names
 
 
+def longer_org_names(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """A proper name that extends a known organisation is another one: "MIT Technology Review"."""
+    known = [c for c in candidates if c.type == "Organization" and c.extractor == GAZETTEER]
+    out = []
+    for c in candidates:
+        if c.type == "Organization" and c.priority == PRIORITY_NER and any(
+                c.start <= k.start and k.end <= c.end and (k.start, k.end) != (c.start, c.end) for k in known):
+            words = text[c.start:c.end].split()
+            if all(w[0].isupper() or w in {"of", "for", "and", "the"} for w in words):
+                c = Candidate(c.start, c.end, c.type, c.score, c.extractor, PRIORITY_GAZETTEER + 1)
+        out.append(c)
+    return out
+
+
 def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = None) -> list[Candidate]:
     """spaCy's entities, mapped to confkg types, cleaned, and re-typed by the gazetteer."""
     text = doc.text
@@ -129,6 +143,15 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
             continue  # "LogitBoost", "Continuous Control", "Pixel Input": not people
         if ent.sent.text.isupper():
             continue  # a line in capitals (a draft note to self) fools the model
+        possessive = next((t for t in ent[1:] if t.text in {"'s", "’s"}), None)
+        if possessive is not None and type_ == "Organization":
+            ent = doc[ent.start:possessive.i]  # "The Princeton Review’s Online Service": the owner
+            c = _clean_candidate(text, ent.start_char, ent.end_char, type_, gazetteer, words)
+            if c is not None and c.type == "Organization" and (c.extractor == GAZETTEER or _org_evidence_text(
+                    text[c.start:c.end]) or len(text[c.start:c.end].split()) >= 2):
+                out.append(Candidate(c.start, c.end, c.type, c.score, c.extractor, max(c.priority,
+                                                                                        PRIORITY_GAZETTEER + 1)))
+            continue
         if type_ in {"Person", "Organization"} and _weak_name_context(ent):
             continue
         if type_ == "Person" and len(ent) > 1 and _phrase_not_name(ent):

@@ -277,7 +277,10 @@ def acronym_definitions(text: str) -> list[AcronymDefinition]:
             content = [w for w in cand if w.casefold() not in _ACR_STOP]
             initials = [w[0].upper() for w in content]
             expanded = [p[0].upper() for w in content for p in w.split("-") if p]
-            if letters in (initials, expanded):
+            # "Variational Ladder Autoencoder (VLAE)": one more letter from inside the last word
+            inside = len(letters) == len(initials) + 1 and letters[:-1] == initials \
+                and letters[-1].lower() in content[-1][1:].lower()
+            if letters in (initials, expanded) or inside:
                 picked = cand
                 break
         if not picked:

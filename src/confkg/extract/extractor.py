@@ -20,8 +20,8 @@ from spacy.tokens import Doc
 
 from confkg.extract.candidates import CONTAINER_TYPES, PRIORITY_RULE, Candidate, merge_candidates
 from confkg.extract.gazetteer import Gazetteer, default_gazetteer
-from confkg.extract.lexicon import TECHNICAL_HEADS, LexiconMatcher, longer_org_names, ner_candidates
-from confkg.extract.names import title_case_ratio
+from confkg.extract.lexicon import LexiconMatcher, longer_org_names, ner_candidates
+from confkg.extract.names import TECHNICAL_HEADS, title_case_ratio
 from confkg.extract.nlp import common_words, load_pipeline, model_id, package_name
 from confkg.extract.relation_rules import relation_candidates
 from confkg.extract.structure import (
@@ -179,7 +179,8 @@ class Extractor:
         )
         if day == "tutorial" and not any(c.type == "Talk" for c in kept):
             tutorial = tutorial_candidate(section)
-            if tutorial is not None:
+            if tutorial is not None:  # the model's guesses inside a title are title-case noise
+                kept = [c for c in kept if not (c.inside(tutorial) and c.extractor.startswith("spacy"))]
                 kept.append(tutorial)
         kept, acronyms = define_acronyms(section.text, kept)
         sentences = [(s.start_char, s.end_char) for s in doc.sents] or [(0, len(section.text))]

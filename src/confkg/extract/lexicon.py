@@ -10,7 +10,6 @@ or acronyms; a gazetteer entry corrects the model's type.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -22,9 +21,10 @@ from confkg.extract.candidates import (
     PRIORITY_NER_PERSON,
     Candidate,
 )
-from confkg.extract.gazetteer import Gazetteer, load_word_list
+from confkg.extract.gazetteer import Gazetteer
 from confkg.extract.names import (
     ORG_SUFFIXES,
+    TECHNICAL_HEADS,
     has_junk,
     is_acronym,
     looks_like_org,
@@ -32,11 +32,10 @@ from confkg.extract.names import (
     strip_title,
     trim_span,
 )
-from confkg.extract.nlp import common_words, package_name
+from confkg.extract.nlp import common_words, is_common_word, package_name
 from confkg.extract.text_rules import EventName
 
 GAZETTEER = "gazetteer:confkg-curated.v1"
-TECHNICAL_HEADS = frozenset(load_word_list(Path(__file__).resolve().parents[1] / "data" / "technical_heads.txt"))
 _EVENT_WORD = re.compile(r"\b(?:conference|workshop|summit|symposium|meetup|congress)\b", re.I)
 _SEPARATORS = re.compile(r"\s+[-–—|]\s+|[:()\[\]\n]|\s+&\s+")
 NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "PRODUCT": "Artifact", "EVENT": "Event",
@@ -136,7 +135,7 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
             continue
         if type_ is None:
             continue
-        if type_ in {"Person", "Organization"} and len(ent) == 1 and ent[0].lower_ in words \
+        if type_ in {"Person", "Organization"} and len(ent) == 1 and is_common_word(ent[0].lower_, words) \
                 and (ent[0].tag_ not in {"NNP", "NNPS"} or ent[0].is_sent_start or type_ == "Person"):
             continue  # one common word the model took for a name: "Accuracy", "Agility", "Generator"
         if type_ == "Person" and (any(_camel(t.text) for t in ent) or ent[-1].lower_ in TECHNICAL_HEADS):

@@ -97,3 +97,14 @@ def common_words(package: str) -> frozenset[str]:
 
 def package_name(nlp: Language) -> str:
     return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}"
+
+
+def is_common_word(word: str, words: frozenset[str]) -> bool:
+    """``word`` or its stem (without -s, -es, -ed, -d, -ing) is an English word of ``words``."""
+    w = word.lower()
+    if w in words:
+        return True
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and w[: -len(suffix)] in words:
+            return True
+    return False

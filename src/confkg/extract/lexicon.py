@@ -68,6 +68,9 @@ class LexiconMatcher:
             for match_id, start, end in matcher(doc):
                 label, canonical = self._info[doc.vocab.strings[match_id]]
                 span = doc[start:end]
+                if matcher is self.lower and label == "Organization" and len(span) > 1 and span[0].is_lower \
+                        and not canonical[:1].islower():
+                    continue  # "scale AI for the common good" is not the company Scale AI
                 if label == "Topic":
                     score_t = 0.8
                 elif label in {"Organization", "Artifact"} and span.text.islower() and len(span) == 1:
@@ -155,14 +158,15 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
             continue
         if type_ == "Person" and len(ent) > 1 and _phrase_not_name(ent):
             continue
-        if type_ == "Organization" and not _org_evidence(ent) and not _person_like(ent, words):
+        evidence = type_ != "Organization" or _org_evidence(ent)
+        if not evidence and not _person_like(ent, words):
             continue
         pieces = _pieces(text, ent.start_char, ent.end_char)
         if len(pieces) > 1 and type_ != "Person":
             continue  # "ML Infrastructure - Savin Goyal" as one ORG: the shape rules know better
         for s, e in pieces:
             c = _clean_candidate(text, s, e, type_, gazetteer, words)
-            if c is not None:
+            if c is not None and (evidence or c.type != "Organization" or c.extractor == GAZETTEER):
                 out.append(c)
     return out
 
@@ -198,6 +202,7 @@ def _camel(word: str) -> bool:
     """CamelCase like "LogitBoost", but not "McCarthy" or "LeCun"."""
     return bool(_CAMEL.search(_NAME_PREFIX.sub("", word)))
 ORG_WORDS = frozenset({"university", "institute", "college", "academy", "society", "association", "laboratory",
+                       "program", "programme",
                        "laboratories", "foundation", "corporation", "council", "agency", "ministry", "consortium",
                        "federation", "committee", "school", "labs", "lab", "inc", "inc.", "ltd", "llc", "gmbh"})
 _NOUN_ENDINGS = re.compile(r"(?:tion|sion|ing|ment|ness|ity|ics|ogy|ism|ance|ence|ures?)$")

@@ -94,3 +94,15 @@ def test_organisation_names_by_their_words(extractor, text: str, name: str, type
 def test_words_and_phrases_are_not_people(extractor, text: str) -> None:
     ((_, found),) = list(extractor.extract_texts([("x", text)]))
     assert not [m for m in found if m.type in {"Person", "Organization"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("In 2017 Acme Robotics introduced a new arm.", "Acme Robotics"),
+        ("She is a Fellow of the Association for Computing Machinery.", "Association for Computing Machinery"),
+    ],
+)
+def test_organisation_names_end_where_names_end(extractor, text: str, name: str) -> None:
+    ((_, found),) = list(extractor.extract_texts([("x", text)]))
+    assert name in {m.text for m in found if m.type == "Organization"}

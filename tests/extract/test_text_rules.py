@@ -170,3 +170,14 @@ def test_coordinated_person(text: str, expected: list[str]) -> None:
               for m in __import__("re").finditer(r"Grace Hopper|Alan Turing", text)]
     got = [text[c.start:c.end] for c in coordinated_person_candidates(text, people, frozenset({"table"}))]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("At the 1999 ICLR they met.", [("1999 ICLR", "ICLR 1999")]),
+        ("the ICLR conference is in May", [("ICLR conference", "ICLR")]),
+    ],
+)
+def test_event_year_before_and_event_word_after(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(text[c.start:c.end], c.canonical) for c in event_candidates(text, NAMES)] == expected

@@ -255,8 +255,39 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in pieces if e > s]
 
 
+_ORG_LOWER_OK = {"of", "for", "and", "the", "de", "la", "du", "von", "van", "on", "in", "&", "und", "des", "der"}
+_FELLOW = re.compile(r"^(?:Fellow|Member)s?\s+of\s+(?:the\s+)?|\s+(?:Fellow|Member|Award|Prize)s?$")
+
+
+def _org_core(text: str, start: int, end: int) -> tuple[int, int]:
+    """An organisation's name ends at the first lower-case word that is not part of names
+    ("Apple Inc introduced Face ID"); "Fellow of the ..." and "... Fellow" are roles around it."""
+    for m in re.finditer(r"\S+", text[start:end]):
+        w = m.group()
+        if w[0].islower() and w.lower() not in _ORG_LOWER_OK and m.start() > 0:
+            end = start + m.start()
+            break
+    span = text[start:end]
+    while True:
+        m = _FELLOW.search(span)
+        if not m:
+            break
+        if m.start() == 0:
+            start += m.end()
+        else:
+            end = start + m.start()
+        span = text[start:end]
+    span = span.rstrip()
+    for small in (" of", " for", " and", " at", " the", " in", " on"):
+        if span.endswith(small):
+            span = span[: -len(small)]
+    return start, start + len(span)
+
+
 def _clean_candidate(text: str, start: int, end: int, type_: str, gazetteer: Gazetteer,
                      common: frozenset[str] = frozenset()) -> Candidate | None:
+    if type_ == "Organization":
+        start, end = _org_core(text, start, end)
     s, e = trim_span(text, start, end)
     article = re.match(r"(?:the|The|a|an)\s+", text[s:e])
     if article:

@@ -54,8 +54,10 @@ def _event_regex(names: tuple[EventName, ...]) -> tuple[re.Pattern[str], re.Patt
 
     exact = [n for n in names if n.case_sensitive]
     loose = [n for n in names if not n.case_sensitive]
-    pat_exact = re.compile(rf"(?<![\w-])(?P<name>{alternation(exact)}){_YEAR}(?![\w-])")
-    pat_loose = re.compile(rf"(?<![\w-])(?P<name>{alternation(loose)}){_YEAR}(?![\w-])", re.I)
+    pre = r"(?:(?P<pre>(?:19|20)\d{2})\s+)?"
+    post = r"(?P<word>\s+(?:[Cc]onferences?|[Ss]ymposi(?:um|a)))?"
+    pat_exact = re.compile(rf"(?<![\w-]){pre}(?P<name>{alternation(exact)}){_YEAR}{post}(?![\w-])")
+    pat_loose = re.compile(rf"(?<![\w-]){pre}(?P<name>{alternation(loose)}){_YEAR}{post}(?![\w-])", re.I)
     return pat_exact, pat_loose
 
 
@@ -71,13 +73,18 @@ def event_candidates(text: str, names: tuple[EventName, ...]) -> list[Candidate]
             if name is None:
                 continue
             year = full_year(m.group("year"), bool(m.group("apos"))) if m.group("year") else None
-            end = m.end() if year else m.end("name")
+            if year is None and m.group("pre"):
+                year = m.group("pre")  # "the 1987 ICCV"
+            end = m.end("year") if year and m.group("year") else m.end("name")
+            if m.group("word"):
+                end = m.end("word")  # "the KDD Conference", "LREC conference"
             attrs: tuple[tuple[str, str], ...] = (("series", name.canonical), ("kind", name.kind))
             canonical = name.canonical
             if year:
                 attrs += (("year", year),)
                 canonical = f"{name.canonical} {year}"
-            out.append(Candidate(m.start(), end, "Event", 0.95 if year else 0.9, RULE_EVENT,
+            start = m.start() if m.group("pre") and year == m.group("pre") else m.start("name")
+            out.append(Candidate(start, end, "Event", 0.95 if year else 0.9, RULE_EVENT,
                                  PRIORITY_RULE, canonical, attrs))
     return out
 

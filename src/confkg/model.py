@@ -129,6 +129,16 @@ class Note:
         """1-based line number of a source offset."""
         return self.source.count("\n", 0, offset) + 1
 
+    def line_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source offsets of the whole line(s) holding ``[start, end)``: the evidence of a line rule."""
+        return line_bounds(self.source, start, end)
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the start of the line of ``start`` and of the end of the line of ``end`` in ``text``."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, line_end if line_end >= 0 else len(text)
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:

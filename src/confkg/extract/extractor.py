@@ -242,10 +242,8 @@ class Extractor:
         if at < 0:
             return None
         end = at + best.length
-        line_start = note.source.rfind("\n", 0, at) + 1
-        line_end = note.source.find("\n", end)
         return Mention(note.note_id, -1, at, end, note.source[at:end], "Event", 0.95, RULE_PRIMARY_EVENT,
-                       line_start, line_end if line_end >= 0 else len(note.source), tuple(attrs))
+                       *note.line_span(at, end), tuple(attrs))
 
     # ------------------------------------------------------------------ bare texts
 
@@ -310,11 +308,8 @@ def acronym_mentions(note: Note, acronyms: dict[str, tuple[str, str]], mentions:
             if any(s < end and start < e for s, e in taken):
                 continue
             type_, canonical = acronyms[m.group(1)]
-            line_start = note.source.rfind("\n", 0, start) + 1
-            line_end = note.source.find("\n", end)
             out.append(Mention(note.note_id, section.index, start, end, note.source[start:end], type_, 0.7,
-                               RULE_ACRONYM, line_start, line_end if line_end >= 0 else len(note.source),
-                               (("canonical", canonical),)))
+                               RULE_ACRONYM, *note.line_span(start, end), (("canonical", canonical),)))
             taken.append((start, end))
     return out
 

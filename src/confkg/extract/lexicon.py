@@ -34,6 +34,7 @@ from confkg.extract.names import (
 )
 from confkg.extract.nlp import common_words, is_common_word, package_name
 from confkg.extract.text_rules import EventName
+from confkg.model import line_bounds
 
 GAZETTEER = "gazetteer:confkg-curated.v1"
 _EVENT_WORD = re.compile(r"\b(?:conference|workshop|summit|symposium|meetup|congress)\b", re.I)
@@ -176,10 +177,8 @@ _ORG_CUES = frozenset({"at", "from", "joined", "join", "joins", "founded", "incl
 
 
 def _line_of(span: Span) -> str:
-    text = span.doc.text
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
-    return text[start:end if end >= 0 else len(text)]
+    start, end = line_bounds(span.doc.text, span.start_char, span.end_char)
+    return span.doc.text[start:end]
 
 
 def _weak_name_context(ent: Span) -> bool:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from confkg.extract.candidates import PRIORITY_RULE, PRIORITY_SHAPE, Candidate
 from confkg.extract.names import title_case_ratio
+from confkg.model import line_bounds
 
 RULE_EVENT = "rule:event-year.v1"
 RULE_WORKSHOP = "rule:workshop-name.v1"
@@ -197,9 +198,8 @@ def shape_candidates(text: str) -> list[Candidate]:
     out: list[Candidate] = []
     for m in _SHAPE.finditer(text):
         word = m.group()
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        if text[line_start:line_end if line_end >= 0 else len(text)].isupper():
+        line_start, line_end = line_bounds(text, m.start(), m.end())
+        if text[line_start:line_end].isupper():
             continue  # a line in capitals: every word looks like an acronym
         if _SHAPE_STOP.search(word) or len(word) < 3:
             continue

@@ -219,9 +219,7 @@ def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, U
     yield (subj, pred, obj, g)
     digest = hashlib.sha1(f"{subj}|{pred}|{obj}|{r.start}|{r.end}".encode()).hexdigest()[:16]
     a = assertion_iri(note.note_id, digest)
-    line_start = note.source.rfind("\n", 0, r.start) + 1
-    line_end = note.source.find("\n", r.end)
-    line_end = len(note.source) if line_end < 0 else line_end
+    line_start, line_end = note.line_span(r.start, r.end)
     yield (a, RDF.type, CKG.Assertion, g)
     yield (a, RDF.subject, subj, g)
     yield (a, RDF.predicate, pred, g)

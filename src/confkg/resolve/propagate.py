@@ -43,10 +43,8 @@ def propagate_surnames(extractions: list[Extraction], common_words: Iterable[str
                 start, end = section.source_span(m.start(), m.end())
                 if any(s < end and start < e for s, e in taken):
                     continue
-                line_start = note.source.rfind("\n", 0, start) + 1
-                line_end = note.source.find("\n", end)
                 added.append(Mention(note.note_id, section.index, start, end, note.source[start:end], "Person", 0.6,
-                                     RULE_PROPAGATED, line_start, line_end if line_end >= 0 else len(note.source)))
+                                     RULE_PROPAGATED, *note.line_span(start, end)))
                 taken.append((start, end))
         if added:
             mentions = tuple(sorted((*ex.mentions, *added), key=lambda x: (x.start, x.end, x.type)))

@@ -86,6 +86,12 @@ class CKG(DefinedNamespace):
     sentenceEnd: URIRef
     extractor: URIRef
     confidence: URIRef
+    # analytics (optional annotations)
+    Community: URIRef
+    community: URIRef
+    pagerank: URIRef
+    betweenness: URIRef
+    degreeCentrality: URIRef
 
 
 SCHEMA = Namespace("http://schema.org/")

@@ -12,9 +12,10 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from confkg.errors import InputError, NoteError
 from confkg.explain import RESOLUTION_FILE
@@ -49,6 +50,10 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: load (notes and model), extract, resolve, graph+store, outputs."""
+    violations: int = 0
+    """SHACL violations found by the validation step (``graph.validate``); 0 when it did not run."""
 
 
 ProgressFn = Callable[[str, int], None]
@@ -66,11 +71,15 @@ def load_notes(paths: Sequence[str | Path]) -> tuple[list[Note], list[NoteError]
 
 
 def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressFn | None = None,
-                cache: ExtractionCache | None = None) -> tuple[list[Extraction], int]:
+                cache: ExtractionCache | None = None, *, workers: int = 1, dask: Any = None,
+                model: str | None = None) -> tuple[list[Extraction], int]:
     """Extract every note, reusing cached results of unchanged notes; the rest stream through ``nlp.pipe``.
 
     Returns the extractions in note order and how many notes were extracted afresh.
-    ``progress(note_id, words)`` is called after each note.
+    ``progress(note_id, words)`` is called after each note. With ``workers`` > 1 the notes are
+    extracted in that many processes (``confkg.parallel``); with ``dask`` (a scheduler address
+    or a ``distributed.Client``) on a Dask cluster (``confkg.distributed``). ``model`` is the
+    name the workers load (``extractor``'s model by default). The result is the same either way.
     """
     done: dict[str, Extraction] = {}
     todo: list[Note] = []
@@ -82,13 +91,30 @@ def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressF
             done[note.note_id] = hit
             if progress:
                 progress(note.note_id, 0)
-    for ex in extractor.extract_notes(todo):
+    for ex in _extractions(todo, extractor, workers=workers, dask=dask, model=model):
         done[ex.note.note_id] = ex
         if cache is not None:
             cache.put(ex)
         if progress:
             progress(ex.note.note_id, len(ex.note.source.split()))
     return [done[n.note_id] for n in notes], len(todo)
+
+
+def _extractions(notes: list[Note], extractor: Extractor, *, workers: int, dask: Any, model: str | None
+                 ) -> Iterator[Extraction]:
+    """The extractions of ``notes`` in note order, here, in worker processes or on Dask."""
+    model = model or package_name(extractor.nlp)
+    if dask is not None and notes:
+        from confkg.distributed import extract_on_dask
+
+        return extract_on_dask(notes, dask, fingerprint=code_fingerprint(extractor.model), model=model,
+                               batch_size=extractor.batch_size)
+    if workers > 1 and len(notes) > 1:
+        from confkg.parallel import extract_in_processes
+
+        return extract_in_processes(notes, workers=workers, model=model, batch_size=extractor.batch_size,
+                                    fingerprint=code_fingerprint(extractor.model))
+    return extractor.extract_notes(notes)
 
 
 def build(
@@ -99,13 +125,18 @@ def build(
     min_confidence: float = 0.0,
     html: bool = True,
     incremental: bool = True,
+    validate: bool = True,
     progress: ProgressFn | None = None,
     on_notes: Callable[[list[Note]], None] | None = None,
+    workers: int = 1,
+    dask: Any = None,
 ) -> BuildReport:
     """Build the graph of the notes under ``paths`` into ``out_dir`` (store, Turtle, JSON-LD, HTML).
 
     With ``incremental`` (the default) only notes whose content changed since the last build into
-    ``out_dir`` go through the model; the graph is the same as a full rebuild's.
+    ``out_dir`` go through the model; the graph is the same as a full rebuild's. ``workers`` > 1
+    extracts in that many processes; ``dask`` (``tcp://host:port`` or a ``distributed.Client``)
+    extracts on a Dask cluster. Either gives the same graph as one process.
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -119,17 +150,31 @@ def build(
         on_notes(notes)
     extractor = Extractor.create(model)
     cache = ExtractionCache(out / CACHE_DIR, code_fingerprint(extractor.model)) if incremental else None
-    extractions, report.extracted = extract_all(notes, extractor, progress, cache)
+    report.timings["load"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    extractions, report.extracted = extract_all(notes, extractor, progress, cache, workers=workers, dask=dask,
+                                                model=model)
+    report.timings["extract"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     if cache is not None:
         cache.prune()
     extractions = propagate_surnames(extractions, common_words(package_name(extractor.nlp)))
     resolution = resolve((m for ex in extractions for m in ex.mentions), extractor.gazetteer.titles)
+    report.timings["resolve"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     quads = build_quads(extractions, resolution, min_confidence=min_confidence,
                         series_names=series_names(extractor.gazetteer))
     store = GraphStore.build(out / STORE_DIR, quads)
     write_resolution(out / RESOLUTION_FILE, resolution)
+    report.timings["graph+store"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     report.outputs += write_outputs(store, out, html=html, min_confidence=min_confidence)
+    report.timings["outputs"] = time.perf_counter() - mark
+    if validate:  # against ontology/shapes.ttl; a violation is reported, the outputs are kept
+        from confkg.graph.validate import BUILD_SAMPLE, validate_store
+
+        report.violations = len(validate_store(store, sample=BUILD_SAMPLE))
     _summarise(report, extractions, resolution, store)
     report.seconds = time.perf_counter() - started
     return report

@@ -25,6 +25,13 @@ def build_cli(
     html: bool = typer.Option(True, "--html/--no-html", help="Also write the HTML explorer."),
     incremental: bool = typer.Option(True, "--incremental/--full",
                                      help="Re-extract only notes that changed since the last build into OUT."),
+    validate: bool = typer.Option(True, "--validate/--no-validate",
+                                  help="Check the graph against ontology/shapes.ttl (SHACL) and warn on violations."),
+    workers: int = typer.Option(1, "--workers", "-j", min=1,
+                                help="Extract in N processes on this machine (same graph as one process)."),
+    dask: str | None = typer.Option(None, "--dask", metavar="ADDRESS",
+                                    help="Extract on the Dask cluster whose scheduler is at ADDRESS "
+                                         "(tcp://host:port, or a scheduler file .json)."),
 ) -> None:
     """Build the knowledge graph of the notes: OUT/store, OUT/graph.ttl, OUT/graph.jsonld, OUT/graph.html."""
     console = Console(stderr=True)
@@ -39,11 +46,15 @@ def build_cli(
             bar.update(task, advance=1, description=f"extracted {note_id}")
 
         report = build([str(p) for p in paths], out, model=model, min_confidence=min_confidence, html=html,
-                       incremental=incremental, progress=progress, on_notes=on_notes)
+                       incremental=incremental, validate=validate, progress=progress, on_notes=on_notes,
+                       workers=workers, dask=dask)
         bar.update(task, description="done")
     for err in report.errors:
         typer.secho(f"skipped {err}", fg="yellow", err=True)
     Console().print(summary_table(report))
+    if report.violations:
+        typer.secho(f"warning: {report.violations} SHACL violations in the graph (outputs written anyway); "
+                    f"see 'confkg validate --out {out}'", fg="yellow", err=True)
 
 
 def summary_table(report: BuildReport) -> Table:

@@ -217,7 +217,8 @@ def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, U
         obj = Literal(r.value or "")
     subj = nodes[skey]
     yield (subj, pred, obj, g)
-    digest = hashlib.sha1(f"{subj}|{pred}|{obj}|{r.start}|{r.end}".encode()).hexdigest()[:16]
+    # one assertion per reading: the same fact read by two rules keeps two provenance records
+    digest = hashlib.sha1(f"{subj}|{pred}|{obj}|{r.start}|{r.end}|{r.extractor}".encode()).hexdigest()[:16]
     a = assertion_iri(note.note_id, digest)
     line_start, line_end = note.line_span(r.start, r.end)
     yield (a, RDF.type, CKG.Assertion, g)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -27,7 +27,8 @@ from confkg.outputs.export_results import format_results
 from confkg.store import GraphStore
 from confkg.vocab import PREFIXES
 
-__all__ = ["EXPORT_FORMATS", "FORMAT_ALIASES", "export", "format_results", "normalise_format"]
+__all__ = ["EXPORT_FORMATS", "FORMAT_ALIASES", "NETWORK_FORMATS", "export", "export_files", "format_results",
+           "normalise_format"]
 
 EXPORT_FORMATS: dict[str, str] = {
     "turtle": ".ttl",
@@ -40,13 +41,17 @@ EXPORT_FORMATS: dict[str, str] = {
 
 FORMAT_ALIASES: dict[str, str] = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld"}
 
+NETWORK_FORMATS: dict[str, str] = {"graphml": ".graphml", "gexf": ".gexf", "csv": ".csv"}
+"""Network formats (``outputs.network_export``): entities and the links between them, for Gephi,
+Cytoscape and spreadsheets; no provenance. CSV writes two files (nodes and edges)."""
+
 
 def normalise_format(fmt: str) -> str:
     """``"TTL"`` -> ``"turtle"``; ValueError naming the choices for anything unknown."""
     name = fmt.strip().lower()
     name = FORMAT_ALIASES.get(name, name)
-    if name not in EXPORT_FORMATS:
-        choices = ", ".join([*EXPORT_FORMATS, *FORMAT_ALIASES])
+    if name not in EXPORT_FORMATS and name not in NETWORK_FORMATS:
+        choices = ", ".join([*EXPORT_FORMATS, *NETWORK_FORMATS, *FORMAT_ALIASES])
         raise ValueError(f"unknown export format {fmt!r}: use one of {choices}")
     return name
 
@@ -60,6 +65,10 @@ def export(store: GraphStore, fmt: str, dest: Path) -> Path:
     complete or not at all: it is written to a temporary file beside it, then renamed.
     """
     name = normalise_format(fmt)
+    if name in NETWORK_FORMATS:
+        from confkg.outputs.network_export import write_network
+
+        return write_network(store, name, dest)[0]
     dest = Path(dest)
     if dest.is_dir():
         dest = dest / f"graph{EXPORT_FORMATS[name]}"
@@ -124,13 +133,52 @@ def _umask() -> int:
 
 def export_filtered(store: GraphStore, fmt: str, dest: Path, *, min_confidence: float = 0.0) -> Path:
     """``export``, less the facts below ``min_confidence`` (see ``outputs.confidence``)."""
-    if min_confidence <= 0:
-        return export(store, fmt, dest)
-    from confkg.outputs.confidence import confident_quads
+    return export_files(store, fmt, dest, min_confidence=min_confidence)[0]
 
+
+def export_files(store: GraphStore, fmt: str, dest: Path, *, min_confidence: float = 0.0, infer: str | None = None,
+                 frame: str | None = None) -> list[Path]:
+    """``export`` with the options of ``confkg export``; returns every file written (CSV writes two).
+
+    ``min_confidence`` drops the facts below it (``outputs.confidence``); ``infer`` (``"closure"``
+    or ``"owlrl"``, see ``graph.reasoning``) adds the entailed triples, in the named graph
+    ``id:graph/inferred``; ``frame`` (JSON-LD only) writes the objects of one entity type
+    instead of the graph (``outputs.jsonld_frame``).
+    """
+    name = normalise_format(fmt)
+    if frame is not None and name != "jsonld":
+        raise ValueError("a frame shapes JSON-LD: use it with the jsonld format")
+    if min_confidence <= 0 and not infer:
+        return _export_files(store, name, Path(dest), frame)
+    quads: Iterable[tuple] = store.quads()
+    if min_confidence > 0:
+        from confkg.outputs.confidence import confident_quads
+
+        quads = confident_quads(store, min_confidence)
+    if infer:
+        from confkg.graph.reasoning import with_inferences
+
+        quads = with_inferences(quads, infer)
     with tempfile.TemporaryDirectory(prefix="confkg-export-") as tmp:
-        filtered = GraphStore.build(Path(tmp) / "store", list(confident_quads(store, min_confidence)))
+        derived = GraphStore.build(Path(tmp) / "store", list(quads))
         try:
-            return export(filtered, fmt, dest)
+            return _export_files(derived, name, Path(dest), frame)
         finally:
-            filtered.close()
+            derived.close()
+
+
+def _export_files(store: GraphStore, name: str, dest: Path, frame: str | None) -> list[Path]:
+    if frame is not None:
+        from confkg.outputs.jsonld_frame import load_frame, write_framed
+
+        load_frame(frame)  # an unknown frame fails before anything is written
+        if dest.is_dir():
+            dest = dest / f"{frame}.jsonld"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(dest, lambda out: write_framed(store, frame, out))
+        return [dest]
+    if name in NETWORK_FORMATS:
+        from confkg.outputs.network_export import write_network
+
+        return write_network(store, name, dest)
+    return [export(store, name, dest)]

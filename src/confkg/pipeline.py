@@ -207,20 +207,10 @@ def write_outputs(store: GraphStore, out: Path, *, html: bool = True, min_confid
 
     written = [export(store, fmt, out / name) for fmt, name in OUTPUT_FILES.items()]
     if html:
-        from confkg.outputs.explorer import write_explorer
+        from confkg.outputs.explorer import write_explorer_from_store
 
-        written.append(write_explorer(store_graph(store), out / HTML_FILE, min_confidence=min_confidence))
+        written.append(write_explorer_from_store(store, out / HTML_FILE, min_confidence=min_confidence))
     return written
-
-
-def store_graph(store: GraphStore):  # -> rdflib.Graph
-    """The union of the store's graphs as an rdflib Graph (for outputs that want rdflib's API)."""
-    from rdflib import Graph
-
-    g = Graph()
-    for s, p, o, _g in store.quads():
-        g.add((s, p, o))
-    return g
 
 
 def _summarise(report: BuildReport, extractions: list[Extraction], resolution: Resolution, store: GraphStore) -> None:

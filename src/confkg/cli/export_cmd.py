@@ -52,12 +52,13 @@ def explore_cli(
     output: Path = typer.Option(Path("graph.html"), "--output", "-o", help="HTML file to write."),
     out: Path = OUT_DIR,
     min_confidence: float = MIN_CONFIDENCE,
+    open_nodes: int = typer.Option(1500, "--open-nodes", min=1,
+                                   help="Beyond this many entities the page opens on the most central ones."),
 ) -> None:
     """Write the interactive HTML explorer: one self-contained file that works offline."""
-    from confkg.outputs.explorer import write_explorer
-    from confkg.pipeline import store_graph
+    from confkg.outputs.explorer import write_explorer_from_store
     from confkg.store import GraphStore
 
-    graph = store_graph(GraphStore.open(out / STORE_DIR))
-    path = write_explorer(graph, output, min_confidence=min_confidence)
+    with GraphStore.open(out / STORE_DIR) as store:
+        path = write_explorer_from_store(store, output, min_confidence=min_confidence, open_nodes=open_nodes)
     typer.echo(f"wrote {path}")

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint install browser quality clean
+.PHONY: demo test lint install browser quality bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(STAMP) browser
 # Entity and NER quality against the gold notes and CrossNER, beside bare spaCy; updates README.
 quality: $(STAMP)
 	$(BIN)/python bench/quality.py --write-readme README.md
+
+# Speed and scale beside bare spaCy and rdflib (about 20 minutes); writes bench/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

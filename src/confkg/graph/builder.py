@@ -12,10 +12,12 @@ depends on all notes. Replacing a note's graph replaces exactly what was read fr
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from itertools import combinations
 
 from rdflib import Literal, URIRef
@@ -48,12 +50,36 @@ def entity_node(entity: Entity) -> URIRef:
     return entity_iri(entity.type, entity.key.split(":", 1)[1])
 
 
+@lru_cache(maxsize=1 << 16)
 def _int(n: int) -> Literal:
+    # Literals are immutable; building one costs microseconds and offsets repeat: cached.
     return Literal(n, datatype=XSD.integer)
 
 
+@lru_cache(maxsize=1024)
 def _conf(x: float) -> Literal:
     return Literal(f"{x:.3f}", datatype=XSD.decimal)
+
+
+@lru_cache(maxsize=1024)
+def _name(text: str) -> Literal:
+    """A literal from a small vocabulary (extractor names): cached like ``_int``."""
+    return Literal(text)
+
+
+class _Lines:
+    """1-based line numbers of a note's offsets by bisection (``Note.line_of`` counts from the
+    start of the file at every call: quadratic over a long note's mentions)."""
+
+    def __init__(self, source: str) -> None:
+        self._newlines: list[int] = []
+        i = source.find("\n")
+        while i >= 0:
+            self._newlines.append(i)
+            i = source.find("\n", i + 1)
+
+    def of(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
 
 
 COMENTION_CONFIDENCE = 0.3
@@ -91,9 +117,10 @@ def _count_comentions(ex: Extraction, res: Resolution, nodes: dict[str, URIRef],
             per_section[m.section][nodes[key]] += 1
     for section, counter in per_section.items():
         top = sorted(counter, key=lambda n: (-counter[n], str(n)))[:MAX_COMENTIONED_PER_SECTION]
+        si = section_iri(ex.note.note_id, section)
         for a, b in combinations(sorted(top), 2):
             counts[(a, b)] += 1
-            where[(a, b)].add(section_iri(ex.note.note_id, section))
+            where[(a, b)].add(si)
 
 
 def _comention_quads(counts: Counter[tuple[URIRef, URIRef]], where: dict[tuple[URIRef, URIRef], set[URIRef]]
@@ -116,6 +143,8 @@ def _note_quads(ex: Extraction, res: Resolution, nodes: dict[str, URIRef], min_c
     g = graph_iri(note.note_id)
     n = note_iri(note.note_id)
     yield from _note_description(note, n, g)
+    lines = _Lines(note.source)
+    sections = {s.index: section_iri(note.note_id, s.index) for s in note.sections}
     by_section: dict[int, set[URIRef]] = {}
     mentioned: set[URIRef] = set()
     for m in ex.mentions:
@@ -128,7 +157,7 @@ def _note_quads(ex: Extraction, res: Resolution, nodes: dict[str, URIRef], min_c
         ent = nodes[ekey]
         mentioned.add(ent)
         by_section.setdefault(m.section, set()).add(ent)
-        yield from _mention_quads(note, m, ent, g)
+        yield from _mention_quads(note, m, ent, g, n, sections, lines)
         if m.attr("primary"):
             yield (n, CKG.event, ent, g)
         sec = m.attr("section")
@@ -152,7 +181,7 @@ def _note_quads(ex: Extraction, res: Resolution, nodes: dict[str, URIRef], min_c
     for r in ex.relations:
         if r.confidence < min_conf:
             continue
-        yield from _relation_quads(note, r, res, nodes, g)
+        yield from _relation_quads(note, r, res, nodes, g, n, lines)
 
 
 def _note_description(note: Note, n: URIRef, g: URIRef) -> Iterator[Quad]:
@@ -184,26 +213,28 @@ def _sentence(note: Note, start: int, end: int) -> str:
     return " ".join(note.source[start:end].split())
 
 
-def _mention_quads(note: Note, m: Mention, ent: URIRef, g: URIRef) -> Iterator[Quad]:
+def _mention_quads(note: Note, m: Mention, ent: URIRef, g: URIRef, n: URIRef, sections: dict[int, URIRef],
+                   lines: _Lines) -> Iterator[Quad]:
+    """``n`` is the note's IRI, ``sections`` its sections' IRIs by index (minted once per note)."""
     mi = mention_iri(note.note_id, m.start, m.end, m.type)
     yield (mi, RDF.type, CKG.Mention, g)
     yield (mi, CKG.refersTo, ent, g)
-    yield (mi, CKG.inNote, note_iri(note.note_id), g)
+    yield (mi, CKG.inNote, n, g)
     if m.section >= 0:
-        yield (mi, CKG.inSection, section_iri(note.note_id, m.section), g)
+        yield (mi, CKG.inSection, sections.get(m.section) or section_iri(note.note_id, m.section), g)
     yield (mi, CKG.start, _int(m.start), g)
     yield (mi, CKG.end, _int(m.end), g)
-    yield (mi, CKG.line, _int(note.line_of(m.start)), g)
+    yield (mi, CKG.line, _int(lines.of(m.start)), g)
     yield (mi, CKG.exact, Literal(m.text), g)
     yield (mi, CKG.sentence, Literal(_sentence(note, m.sent_start, m.sent_end)), g)
     yield (mi, CKG.sentenceStart, _int(m.sent_start), g)
     yield (mi, CKG.sentenceEnd, _int(m.sent_end), g)
-    yield (mi, CKG.extractor, Literal(m.extractor), g)
+    yield (mi, CKG.extractor, _name(m.extractor), g)
     yield (mi, CKG.confidence, _conf(m.score), g)
 
 
-def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, URIRef], g: URIRef
-                    ) -> Iterator[Quad]:
+def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, URIRef], g: URIRef, n: URIRef,
+                    lines: _Lines) -> Iterator[Quad]:
     skey = res.entity_of.get(r.subject.key)
     if skey is None:
         return
@@ -225,14 +256,14 @@ def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, U
     yield (a, RDF.subject, subj, g)
     yield (a, RDF.predicate, pred, g)
     yield (a, RDF.object, obj, g)
-    yield (a, CKG.inNote, note_iri(note.note_id), g)
+    yield (a, CKG.inNote, n, g)
     yield (a, CKG.start, _int(r.start), g)
     yield (a, CKG.end, _int(r.end), g)
-    yield (a, CKG.line, _int(note.line_of(r.start)), g)
+    yield (a, CKG.line, _int(lines.of(r.start)), g)
     yield (a, CKG.sentence, Literal(_sentence(note, line_start, line_end)), g)
     yield (a, CKG.sentenceStart, _int(line_start), g)
     yield (a, CKG.sentenceEnd, _int(line_end), g)
-    yield (a, CKG.extractor, Literal(r.extractor), g)
+    yield (a, CKG.extractor, _name(r.extractor), g)
     yield (a, CKG.confidence, _conf(r.confidence), g)
 
 

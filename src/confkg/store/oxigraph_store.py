@@ -232,6 +232,7 @@ def _load(path: Path, quads: Iterable[tuple[Any, ...]]) -> None:
 def _with_union(quads: Iterable[tuple[Any, ...]]) -> Iterator[ox.Quad]:
     """Each quad, followed by its triple in the default graph (the materialised union)."""
     convert = TermConverter()
+    term, graph_name, make = convert.term, convert.graph_name, ox.Quad  # bound once: a hot loop
     default = ox.DefaultGraph()
     for item in quads:
         if len(item) != 4:
@@ -239,9 +240,9 @@ def _with_union(quads: Iterable[tuple[Any, ...]]) -> Iterator[ox.Quad]:
         s, p, o, g = item
         if g is None:
             raise ValueError(f"quad without a named graph: {item!r}")
-        quad = convert.quad((s, p, o, g))
-        yield quad
-        yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+        subject, predicate, obj = term(s), term(p), term(o)
+        yield make(subject, predicate, obj, graph_name(g))
+        yield make(subject, predicate, obj, default)
 
 
 def _data(verb: str, graph: ox.NamedNode, named: Iterable[tuple], union: Iterable[tuple]) -> str:

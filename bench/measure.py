@@ -1,0 +1,336 @@
+"""One measurement of the speed benchmark, run in its own process by ``bench/run.py``.
+
+usage: python bench/measure.py KIND 'JSON arguments'   ->   one JSON line on stdout
+
+A fresh process per measurement, so that peak memory is that measurement's alone: a thread
+samples the resident memory (RSS) of this process and all its children (worker processes,
+Dask workers) every 50 ms and reports the peak of their sum.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+class PeakMemory:
+    """Peak RSS of this process tree, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def sample(self) -> int:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):  # a worker that just ended
+                total += child.memory_info().rss
+        self.peak = max(self.peak, total)
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+        return self.peak / 2**20
+
+
+def note_words(notes: list) -> int:
+    return sum(len(n.source.split()) for n in notes)
+
+
+# ---------------------------------------------------------------------- throughput
+
+
+def bare(notes_dir: str, n_process: int = 1, batch_size: int = 64) -> dict[str, Any]:
+    """Bare ``nlp.pipe`` over the texts confkg gives the model (the notes' sections), same components."""
+    from confkg.extract.nlp import load_pipeline
+    from confkg.pipeline import load_notes
+
+    memory = PeakMemory()
+    notes, _ = load_notes([notes_dir])
+    texts = [s.text for n in notes for s in n.sections] + ["" for n in notes if not n.sections]
+    nlp = load_pipeline(None)
+    started = time.perf_counter()
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "words": note_words(notes), "tokens": tokens, "components": nlp.pipe_names,
+            "peak_mb": memory.stop()}
+
+
+def build(notes_dir: str, out: str, workers: int = 1, html: bool = False, validate: bool = False,
+          dask_workers: int = 0) -> dict[str, Any]:
+    """``confkg build`` (the library call behind it) into a fresh folder, as a first build."""
+    from confkg.pipeline import build as build_graph
+
+    memory = PeakMemory()
+    cluster = None
+    if dask_workers:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=dask_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, worker_dashboard_address=None, silence_logs=50)
+    started = time.perf_counter()
+    report = build_graph([notes_dir], out, workers=workers, html=html, validate=validate,
+                         dask=cluster.scheduler_address if cluster else None)
+    seconds = time.perf_counter() - started
+    if cluster is not None:
+        cluster.close()
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in Path(notes_dir).rglob("*.*")
+                if p.suffix in {".md", ".txt", ".markdown"})
+    return {"seconds": seconds, "words": words, "notes": len(report.notes), "triples": report.triples,
+            "timings": report.timings, "peak_mb": memory.stop()}
+
+
+# ---------------------------------------------------------------------- incremental
+
+
+def incremental(notes_dir: str, out: str) -> dict[str, Any]:
+    """A first build of many short notes, a rebuild after editing one, and one with nothing changed."""
+    from confkg.pipeline import build as build_graph
+
+    options = {"html": False, "validate": False}
+    started = time.perf_counter()
+    first = build_graph([notes_dir], out, **options)
+    full = time.perf_counter() - started
+    notes = sorted(Path(notes_dir).iterdir())
+    edited = notes[len(notes) // 2]
+    with edited.open("a", encoding="utf-8") as f:
+        f.write("\nJane Roe from Acme Robotics talked about PyTorch at ICML 2031.\n")
+    started = time.perf_counter()
+    second = build_graph([notes_dir], out, **options)
+    one = time.perf_counter() - started
+    started = time.perf_counter()
+    third = build_graph([notes_dir], out, **options)
+    none = time.perf_counter() - started
+    return {"notes": len(first.notes), "triples": second.triples, "full": full, "full_timings": first.timings,
+            "one_changed": one, "one_timings": second.timings, "extracted": second.extracted,
+            "unchanged": none, "unchanged_extracted": third.extracted}
+
+
+# ---------------------------------------------------------------------- RDF at a million triples
+
+
+def _clone(ex, k: int):
+    """The extraction of a note as if it were another note (``<id>-cloneK``): same text, other IRIs."""
+    from dataclasses import replace
+
+    from confkg.model import Extraction
+
+    note_id = f"{ex.note.note_id}-clone{k:03d}"
+    note = replace(ex.note, note_id=note_id, path=f"{ex.note.path}-clone{k:03d}")
+    mentions = [replace(m, note_id=note_id) for m in ex.mentions]
+    by_key = {m.key: clone for m, clone in zip(ex.mentions, mentions, strict=True)}
+
+    def moved(m):
+        return by_key.get(m.key) or replace(m, note_id=note_id)
+
+    relations = tuple(replace(r, note_id=note_id, subject=moved(r.subject), obj=None if r.obj is None else moved(r.obj))
+                      for r in ex.relations)
+    return Extraction(note, tuple(mentions), relations)
+
+
+def _graph_quads(notes_dir: str, cache_dir: str, copies: int):
+    """The quads of ``copies`` clones of the notes' extractions, through confkg's own steps."""
+    from confkg.extract.cache import ExtractionCache, code_fingerprint
+    from confkg.extract.extractor import Extractor
+    from confkg.extract.nlp import common_words, package_name
+    from confkg.graph.builder import build_quads
+    from confkg.pipeline import extract_all, load_notes, series_names
+    from confkg.resolve.propagate import propagate_surnames
+    from confkg.resolve.resolver import resolve
+
+    notes, _ = load_notes([notes_dir])
+    extractor = Extractor.create()
+    cache = ExtractionCache(Path(cache_dir), code_fingerprint(extractor.model))
+    extractions, _ = extract_all(notes, extractor, cache=cache)
+    many = [_clone(ex, k) for k in range(copies) for ex in extractions]
+    many = propagate_surnames(many, common_words(package_name(extractor.nlp)))
+    resolution = resolve((m for ex in many for m in ex.mentions), extractor.gazetteer.titles)
+    return build_quads(many, resolution, series_names=series_names(extractor.gazetteer))
+
+
+def count_triples(notes_dir: str, cache_dir: str, copies: int) -> dict[str, Any]:
+    quads = list(_graph_quads(notes_dir, cache_dir, copies))
+    return {"quads": len(quads), "triples": len({q[:3] for q in quads})}
+
+
+def _queries(folder: str) -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(folder).glob("*.rq"))}
+
+
+def _timed(fn, runs: int) -> tuple[list[float], Any]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def oxigraph(notes_dir: str, cache_dir: str, copies: int, work: str, queries: str, runs: int = 5) -> dict[str, Any]:
+    """The embedded store: build it from the graph's quads, export it, run the saved queries."""
+    import pyoxigraph as ox
+
+    from confkg.outputs.export import export
+    from confkg.store import GraphStore
+
+    memory = PeakMemory()
+    work_dir = Path(work)
+    started = time.perf_counter()
+    quads = list(_graph_quads(notes_dir, cache_dir, copies))
+    graph_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    store = GraphStore.build(work_dir / "store", quads)
+    load = time.perf_counter() - started
+    del quads
+    triples = len(store)
+    turtle_times, _ = _timed(lambda: export(store, "turtle", work_dir / "graph.ttl"), 3)
+    jsonld_times, _ = _timed(lambda: export(store, "jsonld", work_dir / "graph.jsonld"), 1)
+    results: dict[str, Any] = {}
+    for name, text in _queries(queries).items():
+        times, rows = _timed(lambda text=text: len(store.query(text).rows), runs)
+        results[name] = {"first": times[0], "median": sorted(times)[len(times) // 2], "rows": rows}
+    store.close()
+    plain = ox.Store(str(work_dir / "plain"))  # Oxigraph alone: bulk-load the Turtle file
+    started = time.perf_counter()
+    plain.bulk_load(path=str(work_dir / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    plain.flush()
+    bulk_turtle = time.perf_counter() - started
+    del plain
+    return {"triples": triples, "graph_seconds": graph_seconds, "load": load, "bulk_load_turtle": bulk_turtle,
+            "turtle": sorted(turtle_times)[1], "jsonld": jsonld_times[0],
+            "turtle_mb": (work_dir / "graph.ttl").stat().st_size / 2**20,
+            "jsonld_mb": (work_dir / "graph.jsonld").stat().st_size / 2**20,
+            "queries": results, "peak_mb": memory.stop()}
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout
+
+
+def rdflib_memory(turtle: str, work: str, queries: str, timeout: int = 60) -> dict[str, Any]:
+    """rdflib's memory store over the same graph: parse the Turtle, serialise, query (each capped)."""
+    from rdflib import Graph
+
+    from confkg.vocab import PREFIXES
+
+    memory = PeakMemory()
+    signal.signal(signal.SIGALRM, _alarm)
+
+    def capped(fn):
+        signal.alarm(timeout)
+        started = time.perf_counter()
+        try:
+            result = fn()
+        except _Timeout:
+            return None, None
+        finally:
+            signal.alarm(0)
+        return time.perf_counter() - started, result
+
+    graph = Graph()
+    load, _ = capped(lambda: graph.parse(turtle, format="turtle"))
+    before_queries = memory.sample() / 2**20
+    results: dict[str, Any] = {}
+    for name, text in _queries(queries).items():
+        seconds, rows = capped(lambda text=text: len(list(graph.query(text, initNs=PREFIXES))))
+        results[name] = {"first": seconds, "median": seconds, "rows": rows}
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    turtle_seconds, _ = capped(lambda: graph.serialize(Path(work) / "rdflib.ttl", format="turtle"))
+    jsonld_seconds, _ = capped(lambda: graph.serialize(Path(work) / "rdflib.jsonld", format="json-ld"))
+    return {"triples": len(graph), "load": load, "turtle": turtle_seconds, "jsonld": jsonld_seconds,
+            "queries": results, "timeout": timeout, "rss_after_load_mb": before_queries, "peak_mb": memory.stop()}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def push(store: str, work: str, queries: str, runs: int = 3) -> dict[str, Any]:
+    """``confkg push`` of the store to a local ``oxigraph serve``, all graphs then only those a
+    one-note change touches (that note's graph, the entities, the co-mentions); queries over HTTP."""
+    import subprocess
+    import urllib.request
+
+    from confkg.store import GraphStore
+    from confkg.store.remote import push as push_graphs
+    from confkg.store.remote import remote_query
+    from confkg.vocab import COMENTIONS_GRAPH, ENTITIES_GRAPH
+
+    binary = Path(sys.executable).parent / "oxigraph"
+    port = _free_port()
+    server = subprocess.Popen([str(binary), "serve", "--location", str(Path(work) / "server"), "--bind",
+                               f"127.0.0.1:{port}", "--union-default-graph"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        full_store = GraphStore.open(Path(store))
+        graphs = full_store.graphs()
+        started = time.perf_counter()
+        full = push_graphs(full_store, endpoint=f"{base}/store")
+        full_seconds = time.perf_counter() - started
+        notes = [g for g in graphs if g not in (ENTITIES_GRAPH, COMENTIONS_GRAPH)]
+        changed = [notes[len(notes) // 2], ENTITIES_GRAPH, COMENTIONS_GRAPH]
+        quads = [q for g in changed for q in full_store.quads(g)]
+        full_store.close()
+        small = GraphStore.build(Path(work) / "changed-store", quads)
+        started = time.perf_counter()
+        partial = push_graphs(small, endpoint=f"{base}/store")
+        partial_seconds = time.perf_counter() - started
+        small.close()
+        results: dict[str, Any] = {}
+        for name, text in _queries(queries).items():
+            times, rows = _timed(lambda text=text: len(remote_query(f"{base}/query", text).rows), runs)
+            results[name] = {"first": times[0], "median": sorted(times)[len(times) // 2], "rows": rows}
+        count = remote_query(f"{base}/query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        stored = int(count.rows[0][0])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"full_seconds": full_seconds, "full_triples": full.triples, "full_requests": full.requests,
+            "graphs": full.graphs, "changed_seconds": partial_seconds, "changed_triples": partial.triples,
+            "changed_graphs": partial.graphs, "server_quads": stored, "queries": results}
+
+
+KINDS = {"bare": bare, "build": build, "incremental": incremental, "count_triples": count_triples,
+         "oxigraph": oxigraph, "rdflib": rdflib_memory, "push": push}
+
+if __name__ == "__main__":
+    kind, args = sys.argv[1], json.loads(sys.argv[2])
+    result = KINDS[kind](**args)
+    print(json.dumps(result))

@@ -164,7 +164,7 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
             continue
         pieces = _pieces(text, ent.start_char, ent.end_char)
         if len(pieces) > 1 and type_ != "Person":
-            continue  # "ML Infrastructure - Savin Goyal" as one ORG: the shape rules know better
+            continue  # "ML Infrastructure - Jane Roe" as one ORG: the shape rules know better
         for s, e in pieces:
             c = _clean_candidate(text, s, e, type_, gazetteer, words)
             if c is not None and (evidence or c.type != "Organization" or c.extractor == GAZETTEER):

@@ -7,7 +7,7 @@ Resolution runs in steps, each indexed by a normalised key so the cost stays lin
    then summed confidence);
 3. mentions with the same type and key become one entity (the find-or-create of
    ``sqlite-utils``' ``Table.lookup``);
-4. a one-word person name ("Ilya", "Sutskever") joins the one full name that contains it, in
+4. a one-word person name ("Grace", "Hopper") joins the one full name that contains it, in
    the same note first, then across notes; never when two full names share the word;
 5. an acronym defined in the text ("Automatic Domain Randomization (ADR)") joins its expansion.
 Every merge records a reason, so ``confkg entities --explain`` can show why.

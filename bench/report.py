@@ -67,8 +67,11 @@ def _machine_lines(r: dict[str, Any]) -> list[str]:
     m = r["machine"]
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     la = r.get("load_average_start", [0])[0], r.get("load_average_end", [0])[0]
+    measured = "; ".join(f"{part} measured {r[part]['measured']}" for part in ("throughput", "rdf", "incremental")
+                         if part in r and "measured" in r[part])
     return [
-        f"Run of {r['started']} ({r['minutes']:.0f} min), corpus `{r['corpus']}`. Machine: {m['nproc']} CPUs "
+        f"Run of {r['started']} ({r['minutes']:.0f} min; {measured}), corpus `{r['corpus']}`. "
+        f"Machine: {m['nproc']} CPUs "
         f"({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, {m['os']}.",
         f"Packages: {packages}.",
         f"Load average (1 min) at start / end: {la[0]:.1f} / {la[1]:.1f} (other work on the machine slows every "
@@ -129,8 +132,8 @@ def _row(t: dict[str, Any], scale: int, processes: int) -> dict[str, Any] | None
 def _rdf(r: dict[str, Any]) -> list[str]:
     ox, rl = r["oxigraph"], r["rdflib"]
     out = [
-        f"### A graph of {ox['triples']:,} triples ({r['copies']} clones of the 1x notes' extractions, through "
-        "confkg's resolution and graph builder)",
+        f"### A graph of {ox['triples']:,} triples ({r['copies']} clones of the extractions of the 1x notes and "
+        "the five sample notes, through confkg's resolution and graph builder)",
         "",
         "| operation | embedded store (Oxigraph on disk) | rdflib memory store |",
         "|---|---|---|",
@@ -148,7 +151,8 @@ def _rdf(r: dict[str, Any]) -> list[str]:
     out.append(f"| peak memory | {ox['peak_mb']:.0f} MB (includes building the graph) | {rl['peak_mb']:.0f} MB "
                f"({rl['rss_after_load_mb']:.0f} MB after loading) |")
     out.append(f"\nBuilding the graph's quads (cloning, resolution, builder) took {ox['graph_seconds']:.1f} s. "
-               f"rdflib steps are capped at {rl['timeout']} s (\"timeout\").")
+               f"rdflib queries are capped at {rl['timeout']} s and its serialisations at {5 * rl['timeout']} s "
+               "(\"timeout\"); its parse is not capped.")
     return out
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,12 +37,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import machine, render  # noqa: E402
-from workload import corpus_files, corpus_name, replicate, split_notes, subsample  # noqa: E402
+from workload import SAMPLE_NOTES, corpus_files, corpus_name, replicate, split_notes, subsample  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 RESULTS = BENCH / "RESULTS.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+PARTS = ("throughput", "rdf", "incremental")
 
 
 def log(message: str) -> None:
@@ -60,10 +62,17 @@ def measure(kind: str, **args: Any) -> dict[str, Any]:
     return result
 
 
-def throughput(tmp: Path, scales: list[int], base_words: int) -> dict[str, Any]:
+def base_notes(tmp: Path, base_words: int) -> tuple[Path, int]:
+    """The "1x" subsample (made once per run)."""
     base = tmp / "x1"
-    words = subsample(corpus_files(), base_words, base)
-    log(f"1x = {words} words in {len(list(base.iterdir()))} files of {corpus_name()}")
+    if not base.is_dir():
+        words = subsample(corpus_files(), base_words, base)
+        log(f"1x = {words} words in {len(list(base.iterdir()))} files of {corpus_name()}")
+    return base, sum(len(p.read_text(encoding="utf-8").split()) for p in base.iterdir())
+
+
+def throughput(tmp: Path, scales: list[int], base_words: int) -> dict[str, Any]:
+    base, words = base_notes(tmp, base_words)
     rows = []
     for scale in scales:
         folder = base if scale == 1 else replicate(base, scale, tmp / f"x{scale}")
@@ -86,8 +95,14 @@ def throughput(tmp: Path, scales: list[int], base_words: int) -> dict[str, Any]:
     return {"base_words": words, "rows": rows, **extra}
 
 
-def rdf(tmp: Path, target: int, timeout: int) -> dict[str, Any]:
-    base, cache = tmp / "x1", tmp / "out-x1-w1" / "cache"
+def rdf(tmp: Path, target: int, timeout: int, base_words: int) -> dict[str, Any]:
+    x1, _ = base_notes(tmp, base_words)
+    base = tmp / "rdf-notes"  # the 1x notes and the sample notes (talks, speakers: every saved query has rows)
+    shutil.copytree(x1, base)
+    for path in sorted(SAMPLE_NOTES.iterdir()):
+        shutil.copy(path, base / f"sample-{path.name}")
+    cache = tmp / "out-rdf-notes" / "cache"
+    measure("build", notes_dir=base, out=cache.parent)  # extracts them once, into the cache
     one = measure("count_triples", notes_dir=base, cache_dir=cache, copies=1)["triples"]
     two = measure("count_triples", notes_dir=base, cache_dir=cache, copies=2)["triples"]
     per_copy = max(1, two - one)
@@ -135,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--incremental-notes", type=int, default=1_000)
     parser.add_argument("--rdflib-timeout", type=int, default=60)
-    parser.add_argument("--only", default="throughput,rdf,incremental")
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help="parts to measure; the others are kept from the last bench/results.json")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     args = parser.parse_args(argv)
     if args.quick:
@@ -146,13 +162,18 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"machine": machine(), "corpus": corpus_name(),
                                "started": time.strftime("%Y-%m-%d %H:%M"), "load_average_start": os.getloadavg()}
     started = time.perf_counter()
+    if parts != set(PARTS) and (BENCH / "results.json").exists() and not args.no_write:
+        previous = json.loads((BENCH / "results.json").read_text(encoding="utf-8"))
+        results.update({k: previous[k] for k in PARTS if k in previous and k not in parts})  # keep the rest
     with tempfile.TemporaryDirectory(prefix="confkg-bench-") as tmp:
-        if parts & {"throughput", "rdf"}:
-            results["throughput"] = throughput(Path(tmp), scales if "throughput" in parts else [1], args.base_words)
+        if "throughput" in parts:
+            results["throughput"] = throughput(Path(tmp), scales, args.base_words)
         if "rdf" in parts:
-            results["rdf"] = rdf(Path(tmp), args.triples, args.rdflib_timeout)
+            results["rdf"] = rdf(Path(tmp), args.triples, args.rdflib_timeout, args.base_words)
         if "incremental" in parts:
             results["incremental"] = incremental(Path(tmp), args.incremental_notes, args.quick)
+    for part in parts & set(PARTS):
+        results[part]["measured"] = results["started"]
     results["minutes"] = (time.perf_counter() - started) / 60
     results["load_average_end"] = os.getloadavg()
     markdown = render(results)

@@ -131,8 +131,15 @@ def to_rdflib(term: OxTerm | None) -> Node | None:
 
 
 def rdflib_converter() -> Callable[[OxTerm | None], Node | None]:
-    """``to_rdflib`` with a cache of IRIs, for converting many results at once."""
+    """``to_rdflib`` with caches of IRIs and literals, for converting many results at once.
+
+    Building an rdflib literal parses its value (an ``xsd:integer`` becomes an ``int``): about
+    10 microseconds, a quarter of the time of a large SELECT. Results repeat their literals
+    (offsets, confidences, extractor names, labels), so each distinct one is built once. The
+    literal cache is cleared at ``TermConverter.CACHE_SIZE`` entries: memory stays bounded.
+    """
     cache: dict[str, URIRef] = {}
+    literals: dict[tuple[str, str, str | None], Node | None] = {}
 
     def convert(term: OxTerm | None) -> Node | None:
         if isinstance(term, ox.NamedNode):
@@ -141,6 +148,14 @@ def rdflib_converter() -> Callable[[OxTerm | None], Node | None]:
             if node is None:
                 node = cache[value] = URIRef(value)
             return node
+        if isinstance(term, ox.Literal):
+            key = (term.value, term.datatype.value, term.language)
+            literal = literals.get(key)
+            if literal is None:
+                if len(literals) >= TermConverter.CACHE_SIZE:
+                    literals.clear()
+                literal = literals[key] = to_rdflib(term)
+            return literal
         return to_rdflib(term)
 
     return convert

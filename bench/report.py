@@ -146,8 +146,9 @@ def _rdf(r: dict[str, Any]) -> list[str]:
     for name, q in ox["queries"].items():
         other = rl["queries"].get(name, {})
         rows_note = "" if other.get("rows") in (None, q["rows"]) else f" ({other['rows']} rows!)"
+        theirs = f"fails ({other['error']})" if other.get("error") else f"{_ms(other.get('median'))}{rows_note}"
         out.append(f"| query `{name}.rq` ({q['rows']} rows), ms | {_ms(q['median'])} (first run {_ms(q['first'])}) "
-                   f"| {_ms(other.get('median'))}{rows_note} |")
+                   f"| {theirs} |")
     out.append(f"| peak memory | {ox['peak_mb']:.0f} MB (includes building the graph) | {rl['peak_mb']:.0f} MB "
                f"({rl['rss_after_load_mb']:.0f} MB after loading) |")
     out.append(f"\nBuilding the graph's quads (cloning, resolution, builder) took {ox['graph_seconds']:.1f} s. "

@@ -153,7 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(PARTS),
                         help="parts to measure; the others are kept from the last bench/results.json")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    parser.add_argument("--render", action="store_true", help="measure nothing: rewrite bench/RESULTS.md "
+                        "from bench/results.json")
     args = parser.parse_args(argv)
+    if args.render:
+        write_results(render(json.loads((BENCH / "results.json").read_text(encoding="utf-8"))))
+        return 0
     if args.quick:
         args.scales, args.base_words, args.triples, args.incremental_notes = "1,4", 5_000, 100_000, 100
         args.rdflib_timeout = 20

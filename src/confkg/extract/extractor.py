@@ -20,9 +20,11 @@ from spacy.tokens import Doc
 
 from confkg.extract.candidates import CONTAINER_TYPES, PRIORITY_RULE, Candidate, merge_candidates
 from confkg.extract.gazetteer import Gazetteer, default_gazetteer
-from confkg.extract.lexicon import LexiconMatcher, longer_org_names, ner_candidates
+from confkg.extract.hypernyms import typed_by_lists
+from confkg.extract.lexicon import LexiconMatcher, full_names_over_terms, longer_org_names, ner_candidates
 from confkg.extract.names import TECHNICAL_HEADS, title_case_ratio
 from confkg.extract.nlp import common_words, load_pipeline, model_id, package_name
+from confkg.extract.products import extend_over_heads, unknown_products
 from confkg.extract.relation_rules import relation_candidates
 from confkg.extract.structure import (
     RULE_SESSION,
@@ -158,7 +160,9 @@ class Extractor:
             *talks.candidates,
             *papers.candidates,
         ]
-        candidates = longer_org_names(candidates, text)
+        candidates = full_names_over_terms(longer_org_names(candidates, text), text)
+        candidates = extend_over_heads(candidates + unknown_products(doc, candidates, self.common_words), text)
+        candidates = typed_by_lists(candidates, text)
         people = [c for c in candidates if c.type == "Person"]
         candidates += coordinated_person_candidates(text, people, self.common_words)
         candidates = [c for c in candidates if not self._is_generic(text, c)]

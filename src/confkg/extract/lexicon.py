@@ -86,15 +86,22 @@ class LexiconMatcher:
         return out
 
 
+_NEXT_WORD = re.compile(r"[ \t]+([^\s,;:()\[\]]+?)(?=[\s,;:()\[\]]|[.!?](?:\s|$)|$)")
 _VERSION = re.compile(r"^(?:v?\d+(?:\.\d+)*[A-Za-z]{0,2}|[IVX]{1,4}|X|S|Pro|Air|Mini|Max|Plus|Ultra|Lite|\d+G)$")
 
 
 def _version_end(doc: Doc, end: int) -> int:
-    """Extend an artifact over its version: "TPU v3", "iPhone 4S", "iPad Mini 2"."""
-    i = end
-    while i < len(doc) and i - end < 2 and doc[i - 1].whitespace_ and _VERSION.match(doc[i].text):
-        i += 1
-    return doc[i - 1].idx + len(doc[i - 1].text)
+    """Extend an artifact over at most two version words: "TPU v3", "iPhone 4S", "iPad Mini 2G".
+
+    Words, not tokens: the tokenizer splits "2G" into "2" and "G" as if it were a quantity."""
+    text = doc.text
+    stop = doc[end - 1].idx + len(doc[end - 1].text)
+    for _ in range(2):
+        m = _NEXT_WORD.match(text, stop)
+        if m is None or not _VERSION.match(m.group(1)):
+            break
+        stop = m.end()
+    return stop
 
 
 def _event_names(gazetteer: Gazetteer) -> list[EventName]:
@@ -125,6 +132,31 @@ def longer_org_names(candidates: list[Candidate], text: str) -> list[Candidate]:
     return out
 
 
+def full_names_over_terms(candidates: list[Candidate], text: str) -> list[Candidate]:
+    """A person's full name beats a term that is also a given name: "Ray Kurzweil" is not the Ray
+    library, "Adam Pease" not the Adam optimiser.
+
+    The model's two- or three-word person whose first word is a one-word gazetteer term keeps the
+    whole span when the rest are capitalised words that no gazetteer entry or technical head
+    claims ("Ray Tune" stays a library when the gazetteer knows it; "Adam Optimizer" is no one).
+    """
+    terms = [c for c in candidates if c.extractor == GAZETTEER and c.type != "Person"]
+    out = []
+    for c in candidates:
+        if c.type == "Person" and c.priority == PRIORITY_NER_PERSON and c.extractor != GAZETTEER:
+            words = text[c.start:c.end].split()
+            first = next((t for t in terms if t.start == c.start and t.end < c.end
+                          and len(text[t.start:t.end].split()) == 1), None)
+            rest = [t for t in terms if t.start > c.start and t.start < c.end]
+            if first is not None and 2 <= len(words) <= 3 and not rest and all(
+                    w[:1].isupper() and w.strip(".").isalpha() and w.lower() not in TECHNICAL_HEADS
+                    for w in words[1:]):
+                c = Candidate(c.start, c.end, c.type, c.score, c.extractor, PRIORITY_GAZETTEER + 1, c.canonical,
+                              c.attrs)
+        out.append(c)
+    return out
+
+
 def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = None) -> list[Candidate]:
     """spaCy's entities, mapped to confkg types, cleaned, and re-typed by the gazetteer."""
     text = doc.text
@@ -134,11 +166,14 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
         type_ = NER_TYPES.get(ent.label_)
         if type_ == "Place":
             # the small model calls some people places ("Dylan Hadfield-Menell gave ..." as FAC)
-            if _person_like(ent, words) and not any(t.lower_ in words for t in ent):
+            if _person_like(ent, words) and not any(t.lower_ in words for t in ent) and ent[0].lower_ != "the":
                 out.append(Candidate(ent.start_char, ent.end_char, "Person", 0.45, "", PRIORITY_NER_PERSON))
             continue
         if type_ is None:
             continue
+        if type_ in {"Event", "Artifact"} and not _EVENT_WORD.search(ent.text) \
+                and any(t.lower_ in _BODY_WORDS for t in ent[1:]):
+            type_ = "Organization"  # "the World Wide Web Consortium" is no event
         if type_ in {"Person", "Organization"} and len(ent) == 1 and is_common_word(ent[0].lower_, words) \
                 and (ent[0].tag_ not in {"NNP", "NNPS"} or ent[0].is_sent_start or type_ == "Person"):
             continue  # one common word the model took for a name: "Accuracy", "Agility", "Generator"
@@ -166,10 +201,21 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
         if len(pieces) > 1 and type_ != "Person":
             continue  # "ML Infrastructure - Jane Roe" as one ORG: the shape rules know better
         for s, e in pieces:
+            if type_ == "Person":
+                s = _hyphenated_start(text, s)
             c = _clean_candidate(text, s, e, type_, gazetteer, words)
             if c is not None and (evidence or c.type != "Organization" or c.extractor == GAZETTEER):
                 out.append(c)
     return out
+
+
+_GIVEN_NAME_PART = re.compile(r"(?<![\w-])[A-Z][a-z]+-$")
+
+
+def _hyphenated_start(text: str, start: int) -> int:
+    """A hyphenated given name the tokenizer split: "Kwang-Ting Cheng", not "Ting Cheng"."""
+    m = _GIVEN_NAME_PART.search(text, max(0, start - 20), start)
+    return m.start() if m is not None else start
 
 
 _ORG_CUES = frozenset({"at", "from", "joined", "join", "joins", "founded", "including", "companies", "company",
@@ -201,9 +247,12 @@ def _camel(word: str) -> bool:
     """CamelCase like "LogitBoost", but not "McCarthy" or "LeCun"."""
     return bool(_CAMEL.search(_NAME_PREFIX.sub("", word)))
 ORG_WORDS = frozenset({"university", "institute", "college", "academy", "society", "association", "laboratory",
-                       "program", "programme",
+                       "program", "programme", "board", "directorate", "union", "commission", "department", "bureau",
+                       "movement", "museum", "hospital",
                        "laboratories", "foundation", "corporation", "council", "agency", "ministry", "consortium",
                        "federation", "committee", "school", "labs", "lab", "inc", "inc.", "ltd", "llc", "gmbh"})
+# words that make a name an organisation's even when the model calls it an event or a product
+_BODY_WORDS = ORG_WORDS - {"program", "programme", "school", "movement"}
 _NOUN_ENDINGS = re.compile(r"(?:tion|sion|ing|ment|ness|ity|ics|ogy|ism|ance|ence|ures?)$")
 
 

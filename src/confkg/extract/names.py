@@ -97,8 +97,8 @@ def looks_like_person(name: str) -> bool:
     if has_junk(name) or any(ch.isdigit() for ch in name) or ":" in name or "," in name:
         return False
     words = name.split()
-    if not 1 <= len(words) <= 4:
-        return False
+    if not 1 <= len(words) <= 4 or all(len(w.rstrip(".")) <= 1 for w in words):
+        return False  # "A.", "J. R.": initials alone name no one
     for w in words:
         if w.casefold() in NON_NAME_WORDS:
             return False

@@ -120,3 +120,36 @@ def test_unreachable_and_refusing_endpoints(sample_store: GraphStore, port_facto
 def test_remote_errors_name_the_status(oxigraph: str, sample_store: GraphStore) -> None:
     with pytest.raises(RemoteError, match="HTTP 4"):
         push(sample_store, endpoint=f"{oxigraph}/nowhere", chunk_size=10)
+
+
+def test_push_changed_sends_only_what_changed_and_empties_deleted_notes(oxigraph: str, sample_build, cli,
+                                                                       tmp_path: Path) -> None:
+    from rdflib import URIRef
+
+    from confkg.pipeline import STORE_DIR
+
+    out = tmp_path / "out"
+    shutil.copytree(sample_build.out_dir / STORE_DIR, out / STORE_DIR)
+    endpoint = f"{oxigraph}/store"
+    args = ("push", "--out", str(out), "--endpoint", endpoint, "--changed")
+    with GraphStore.open(out / STORE_DIR) as store:
+        graphs = [str(g) for g in store.graphs()]
+        notes = [g for g in graphs if not g.endswith(("/entities", "/comentions"))]
+    assert len(notes) >= 2
+    code, first, _ = cli(*args)
+    assert code == 0 and f"into {len(graphs)} named graphs" in first and "0 unchanged, 0 emptied" in first
+    code, again, _ = cli(*args)
+    assert code == 0 and again.startswith("pushed 0 triples into 0 named graphs") and f"{len(graphs)} unchanged" in again
+
+    # one note edited (a triple fewer), another deleted
+    edited, deleted = URIRef(notes[0]), URIRef(notes[1])
+    with GraphStore.open(out / STORE_DIR, read_only=False) as store:
+        kept = list(store.quads(edited))[1:]
+        store.replace_graph(edited, [(s, p, o) for s, p, o, _ in kept])
+        store.remove_graph(deleted)
+    code, third, _ = cli(*args)
+    assert code == 0 and "into 2 named graphs" in third and f"{len(graphs) - 2} unchanged, 1 emptied" in third
+    assert remote_count(oxigraph, f"GRAPH <{edited}> {{ ?s ?p ?o }}", distinct=False) == len(kept)
+    assert remote_count(oxigraph, f"GRAPH <{deleted}> {{ ?s ?p ?o }}", distinct=False) == 0
+    code, _, err = cli("push", "--out", str(out), "--endpoint", endpoint, "--changed", "--graph", "https://x.org/g")
+    assert code != 0 and "--graph" in err

@@ -148,8 +148,8 @@ class Extractor:
         talks = talk_candidates(section, plain_text=plain_text and not in_session)
         papers = paper_candidates(section, in_session=in_session)
         candidates = [
-            *(replace(c, extractor=self.model) for c in ner_candidates(doc, self.gazetteer, self.nlp)),
-            *self.lexicon.candidates(doc),
+            *(replace(c, extractor=self.model) for c in ner_candidates(doc, self.gazetteer, self.nlp, text)),
+            *self.lexicon.candidates(doc, text),
             *event_candidates(text, self.lexicon.event_names),
             *workshop_candidates(text),
             *named_event_candidates(text),
@@ -161,7 +161,7 @@ class Extractor:
             *papers.candidates,
         ]
         candidates = full_names_over_terms(longer_org_names(candidates, text), text)
-        candidates = extend_over_heads(candidates + unknown_products(doc, candidates, self.common_words), text)
+        candidates = extend_over_heads(candidates + unknown_products(doc, candidates, self.common_words, text), text)
         candidates = typed_by_lists(candidates, text)
         people = [c for c in candidates if c.type == "Person"]
         candidates += coordinated_person_candidates(text, people, self.common_words)

@@ -63,7 +63,10 @@ class LexiconMatcher:
                 matcher.add(key, list(nlp.tokenizer.pipe(sorted(set(texts)))))
         self.event_names = tuple(sorted(_event_names(gazetteer), key=lambda n: (n.surface, n.canonical)))
 
-    def candidates(self, doc: Doc) -> list[Candidate]:
+    def candidates(self, doc: Doc, text: str | None = None) -> list[Candidate]:
+        """Gazetteer matches in ``doc``; ``text`` is ``doc.text`` when the caller has it (spaCy
+        rebuilds ``doc.text`` from the tokens on every access)."""
+        text = doc.text if text is None else text
         out: list[Candidate] = []
         for matcher, score in ((self.exact, 0.9), (self.lower, 0.85)):
             for match_id, start, end in matcher(doc):
@@ -80,7 +83,7 @@ class LexiconMatcher:
                     score_t = score
                 end_char = span.end_char
                 if label == "Artifact":
-                    end_char = _version_end(doc, end)
+                    end_char = _version_end(doc, end, text)
                 out.append(Candidate(span.start_char, end_char, label, score_t, GAZETTEER, PRIORITY_GAZETTEER,
                                      canonical if end_char == span.end_char else None))
         return out
@@ -90,11 +93,11 @@ _NEXT_WORD = re.compile(r"[ \t]+([^\s,;:()\[\]]+?)(?=[\s,;:()\[\]]|[.!?](?:\s|$)
 _VERSION = re.compile(r"^(?:v?\d+(?:\.\d+)*[A-Za-z]{0,2}|[IVX]{1,4}|X|S|Pro|Air|Mini|Max|Plus|Ultra|Lite|\d+G)$")
 
 
-def _version_end(doc: Doc, end: int) -> int:
+def _version_end(doc: Doc, end: int, text: str) -> int:
     """Extend an artifact over at most two version words: "TPU v3", "iPhone 4S", "iPad Mini 2G".
 
-    Words, not tokens: the tokenizer splits "2G" into "2" and "G" as if it were a quantity."""
-    text = doc.text
+    Words, not tokens: the tokenizer splits "2G" into "2" and "G" as if it were a quantity.
+    ``text`` is ``doc.text``, passed in because spaCy rebuilds it on every access."""
     stop = doc[end - 1].idx + len(doc[end - 1].text)
     for _ in range(2):
         m = _NEXT_WORD.match(text, stop)
@@ -157,9 +160,10 @@ def full_names_over_terms(candidates: list[Candidate], text: str) -> list[Candid
     return out
 
 
-def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = None) -> list[Candidate]:
+def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = None, text: str | None = None
+                   ) -> list[Candidate]:
     """spaCy's entities, mapped to confkg types, cleaned, and re-typed by the gazetteer."""
-    text = doc.text
+    text = doc.text if text is None else text
     words = common_words(package_name(doc_nlp)) if doc_nlp is not None else frozenset()
     out: list[Candidate] = []
     for ent in doc.ents:
@@ -190,7 +194,7 @@ def ner_candidates(doc: Doc, gazetteer: Gazetteer, doc_nlp: Language | None = No
                 out.append(Candidate(c.start, c.end, c.type, c.score, c.extractor, max(c.priority,
                                                                                         PRIORITY_GAZETTEER + 1)))
             continue
-        if type_ in {"Person", "Organization"} and _weak_name_context(ent):
+        if type_ in {"Person", "Organization"} and _weak_name_context(ent, text):
             continue
         if type_ == "Person" and len(ent) > 1 and _phrase_not_name(ent):
             continue
@@ -222,12 +226,13 @@ _ORG_CUES = frozenset({"at", "from", "joined", "join", "joins", "founded", "incl
                        "team", "partnered", "acquired", "startup", "startups", "firm"})
 
 
-def _line_of(span: Span) -> str:
-    start, end = line_bounds(span.doc.text, span.start_char, span.end_char)
-    return span.doc.text[start:end]
+def _line_of(span: Span, text: str) -> str:
+    """The line around ``span``; ``text`` is ``span.doc.text``, which spaCy rebuilds on every access."""
+    start, end = line_bounds(text, span.start_char, span.end_char)
+    return text[start:end]
 
 
-def _weak_name_context(ent: Span) -> bool:
+def _weak_name_context(ent: Span, text: str) -> bool:
     """One-word "names" used as eponyms ("Lipschitz constant") or standing alone as a whole line."""
     if len(ent) == 1:
         nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
@@ -236,7 +241,7 @@ def _weak_name_context(ent: Span) -> bool:
         prev = ent.doc[ent.start - 1] if ent.start > 0 else None
         if prev is not None and prev.lower_ in {"the", "a", "an"}:
             return True  # "the Lipschitz constant", "a Gaussian"
-    return _line_of(ent).strip(" *-•:#") == ent.text.strip()
+    return _line_of(ent, text).strip(" *-•:#") == ent.text.strip()
 
 
 _NAME_PREFIX = re.compile(r"^(?:Mc|Mac|Le|La|De|Di|Da|Du|Van|Von|O['’])(?=[A-Z])")

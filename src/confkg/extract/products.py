@@ -61,15 +61,15 @@ def _claimed(candidates: list[Candidate], c: Candidate, end: int) -> bool:
     return any(o is not c and o.type not in CONTAINER_TYPES and c.end <= o.start < end < o.end for o in candidates)
 
 
-def unknown_products(doc: Doc, candidates: list[Candidate], common: frozenset[str] = frozenset()
-                     ) -> list[Candidate]:
+def unknown_products(doc: Doc, candidates: list[Candidate], common: frozenset[str] = frozenset(),
+                     text: str | None = None) -> list[Candidate]:
     """Proper nouns that no one recognised, named as products by the head after them.
 
     Every word of the name must be a coined one (not an English word in ``common``, or written
     with inner capitals or digits): in title case "Intelligent Systems" and "Unified Framework"
     are words of a title, while "Interlisp programming system" names a thing.
     """
-    text = doc.text
+    text = doc.text if text is None else text
     pattern = _head_after(strong_only=True)
     out: list[Candidate] = []
     for token in doc:

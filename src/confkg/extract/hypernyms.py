@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 
 from confkg.extract.candidates import CONTAINER_TYPES, PRIORITY_NER_PERSON, PRIORITY_RULE, Candidate
+from confkg.extract.gazetteer import DATA_DIR, load_word_list
 
 RULE_HYPERNYM = "rule:hearst-list.v1"
-_DATA = Path(__file__).resolve().parents[1] / "data" / "hypernyms.tsv"
 _CONNECTORS = frozenset({"of", "for", "de", "and", "&", "on", "in"})
 _SEPARATOR = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 _LIST_END = re.compile(r"[.;:()\[\]\n!?]|\s[-–—]\s|$")
@@ -28,10 +27,9 @@ _LIST_END = re.compile(r"[.;:()\[\]\n!?]|\s[-–—]\s|$")
 def kinds() -> dict[str, str]:
     """Plural kind -> confkg type, from ``data/hypernyms.tsv``."""
     out: dict[str, str] = {}
-    for line in _DATA.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, type_ = line.split("\t")
-            out[kind.strip().lower()] = type_.strip()
+    for line in load_word_list(DATA_DIR / "hypernyms.tsv"):
+        kind, type_ = line.split("\t")
+        out[kind.strip().lower()] = type_.strip()
     return out
 
 

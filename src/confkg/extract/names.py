@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
+
+from confkg.extract.gazetteer import DATA_DIR, load_word_list
 
 NAME_PARTICLES = frozenset({"van", "von", "de", "der", "den", "la", "le", "du", "di", "da", "del", "bin", "al", "el"})
 ORG_SUFFIXES = frozenset(
@@ -28,16 +29,8 @@ NON_NAME_WORDS = frozenset(
         "posters", "lunch", "break", "remarks", "opening", "closing", "q&a", "agenda", "schedule",
     }
 )
-def _word_list(name: str) -> frozenset[str]:
-    path = Path(__file__).resolve().parents[1] / "data" / name
-    if not path.exists():
-        return frozenset()
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return frozenset(line for line in lines if line and not line.startswith("#"))
-
-
 # head nouns of technical phrases: "Continuous Control", "Machine Learning" are not names
-TECHNICAL_HEADS = _word_list("technical_heads.txt")
+TECHNICAL_HEADS = frozenset(load_word_list(DATA_DIR / "technical_heads.txt"))
 _JUNK_CHARS = re.compile(r"[\[\]()<>{}*#|_`~=/\\@^$%+]|https?:|www\.")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*", re.UNICODE)

@@ -13,21 +13,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
 from confkg.extract.candidates import CONTAINER_TYPES, PRIORITY_SHAPE, Candidate
+from confkg.extract.gazetteer import DATA_DIR, load_word_list
 
 RULE_PRODUCT_HEAD = "rule:product-head.v1"
-_DATA = Path(__file__).resolve().parents[1] / "data" / "product_heads.txt"
 
 
 @lru_cache(maxsize=1)
 def product_heads() -> tuple[str, ...]:
     """The heads of ``data/product_heads.txt``, longest first so that "programming system" beats "system"."""
-    lines = (line.strip() for line in _DATA.read_text(encoding="utf-8").splitlines())
-    heads = {line.lower() for line in lines if line and not line.startswith("#")}
+    heads = {line.lower() for line in load_word_list(DATA_DIR / "product_heads.txt")}
     return tuple(sorted(heads, key=lambda h: (-len(h), h)))
 
 

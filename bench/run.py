@@ -15,7 +15,8 @@ Prints, side by side, and writes between the markers of ``bench/RESULTS.md``:
    every saved query of ``queries/*.rq``, in the embedded store (Oxigraph on disk) and in
    rdflib's memory store (each rdflib step capped at ``--rdflib-timeout`` seconds);
 3. incremental rebuild after editing one note of the corpus cut into ~1,000 notes, against
-   the full build.
+   the full build, both writing only the store (``--store-only``), each build in a fresh
+   process; also with nothing changed, and after an edit with Turtle and JSON-LD written.
 
 Every measurement runs in its own process (``bench/measure.py``). The corpus is read from
 ``../shared/corpus`` (else ``data/notes``) and copied only to a temporary folder.

@@ -142,6 +142,20 @@ def test_build_reports_bad_notes_and_builds_the_rest(tmp_path: Path) -> None:
     assert "notes" in stdout and "triples" in stdout
 
 
+def test_build_store_only_then_export_on_demand(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    shutil.copy(NOTES / "scaledml-2017.txt", notes / "a.txt")
+    out = tmp_path / "out"
+    code, stdout, _ = cli("build", str(notes), "--out", str(out), "--store-only", "--no-validate")
+    assert code == 0 and "built anew" in stdout and "wrote" not in stdout
+    assert (out / "store").is_dir() and not (out / "graph.ttl").exists()
+    code, stdout, _ = cli("build", str(notes), "--out", str(out), "--store-only", "--no-validate")
+    assert code == 0 and "updated in place (0 note graphs)" in stdout
+    code, stdout, _ = cli("export", "--out", str(out), "--format", "turtle", "-o", str(out / "graph.ttl"))
+    assert code == 0 and (out / "graph.ttl").stat().st_size > 0
+
+
 def test_build_with_nothing_to_build_fails(tmp_path: Path) -> None:
     code, _, err = cli("build", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
     assert code == 1 and "missing" in err and len(err.strip().splitlines()) == 1

@@ -335,3 +335,76 @@ def test_a_closed_store_says_so(tmp_path: Path) -> None:
 def test_graph_names_are_iris(tmp_path: Path) -> None:
     with GraphStore.build(tmp_path / "store", sample_quads()) as built, pytest.raises(TypeError):
         built.replace_graph(Literal("urn:g"), [])  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------- several graphs in one transaction
+
+
+def expected_store(quads: list[tuple]) -> tuple[list, set, set]:
+    """Graphs, quads and union of a store built from scratch from ``quads``."""
+    return sorted({q[3] for q in quads}), set(quads), distinct_triples(quads)
+
+
+def test_replace_graphs_gives_the_store_a_fresh_build_would_give(tmp_path: Path) -> None:
+    old = sample_quads()
+    note_a = [q for q in old if q[3] == G_A and q[1] != CKG.speaker] + [(TALK, CKG.speaker, BABBAGE, G_A)]
+    entities = [q for q in old if q[3] == ENTITIES_GRAPH and q[0] != BABBAGE]  # Babbage's description goes
+    entities.append((ADA, RDFS.label, Literal("Augusta Ada King"), ENTITIES_GRAPH))
+    new = note_a + entities  # notes-b is deleted
+    with GraphStore.build(tmp_path / "store", old) as built:
+        before = len(built)
+        gained = built.replace_graphs(
+            {G_A: note_a, G_B: [], ENTITIES_GRAPH: [q for q in entities if q[0] in (ADA, BABBAGE)]},
+            subjects={ENTITIES_GRAPH: [ADA, BABBAGE]},
+        )
+        assert (built.graphs(), set(built.quads()), set(built.triples())) == expected_store(new)
+        assert before + gained == len(built) == len(distinct_triples(new))
+
+
+def test_replace_graphs_keeps_a_triple_that_moves_between_graphs_in_the_union(tmp_path: Path) -> None:
+    moving = (TALK, CKG.speaker, BABBAGE)
+    with GraphStore.build(tmp_path / "store", [(*moving, G_A), (ADA, RDFS.label, Literal("Ada"), G_B)]) as built:
+        gained = built.replace_graphs({G_A: [], G_B: [(*moving, G_B), (ADA, RDFS.label, Literal("Ada"), G_B)]})
+        assert set(built.triples()) == {moving, (ADA, RDFS.label, Literal("Ada"))}
+        assert gained == 0 and built.graphs() == [G_B]
+
+
+def test_replace_graphs_compares_values_as_the_store_keeps_them(tmp_path: Path) -> None:
+    """The builder writes confidences as "0.300", Oxigraph gives back "0.3": not a change."""
+    with GraphStore.build(tmp_path / "store", [(ADA, CKG.confidence, Literal("0.3", datatype=XSD.decimal), G_A)]
+                          ) as built:
+        gained = built.replace_graphs({G_A: [(ADA, CKG.confidence, Literal("0.300", datatype=XSD.decimal), G_A)]})
+        assert gained == 0 and len(built) == 1
+
+
+def test_replace_graphs_of_subjects_rejects_other_subjects_and_drops_an_emptied_graph(tmp_path: Path) -> None:
+    quads = [q for q in sample_quads() if q[3] == ENTITIES_GRAPH]
+    with GraphStore.build(tmp_path / "store", quads) as built:
+        with pytest.raises(ValueError, match="not a subject to replace"):
+            built.replace_graphs({ENTITIES_GRAPH: [(TALK, RDFS.label, Literal("x"))]}, subjects={ENTITIES_GRAPH: [ADA]})
+        built.replace_graphs({ENTITIES_GRAPH: []}, subjects={ENTITIES_GRAPH: [ADA, BABBAGE]})
+        assert built.graphs() == [ENTITIES_GRAPH] and {q[0] for q in built.quads()} == {TALK}
+        built.replace_graphs({ENTITIES_GRAPH: []}, subjects={ENTITIES_GRAPH: [TALK]})
+        assert built.graphs() == [] and len(built) == 0
+
+
+def test_a_failing_update_writes_nothing(tmp_path: Path) -> None:
+    """What ``replace_graphs`` relies on: Oxigraph applies one update request, however many
+    operations it holds, in one transaction."""
+    with GraphStore.build(tmp_path / "store", sample_quads()) as built:
+        before = set(built.quads())
+        with pytest.raises(RuntimeError, match="does not exist"):
+            built.oxigraph.update(f"INSERT DATA {{ GRAPH <{G_A}> {{ <{ADA}> <{RDFS.label}> 'x' }} }} ;"
+                                  " DROP GRAPH <urn:confkg:no-such-graph>")
+        assert set(built.quads()) == before
+
+
+def test_replace_graphs_is_exact_where_pattern_lookups_are_not(tmp_path: Path) -> None:
+    """On disk, pyoxigraph 0.5.13 finds ``<s> <p> 2514`` for the pattern ``<s> <p> 2303``: the
+    union copy of 2303 must still go when its graph does, and the count must stay right."""
+    s, p = section_iri("notes-a", 5), CKG.end
+    a, b, c = (Literal(n, datatype=XSD.integer) for n in (2303, 2514, 7))
+    with GraphStore.build(tmp_path / "store", [(s, p, a, G_A), (s, p, b, G_B)]) as built:
+        gained = built.replace_graphs({G_A: [(s, p, c)]})
+        assert set(built.triples()) == {(s, p, c), (s, p, b)}
+        assert gained == 0 and len(built) == 2

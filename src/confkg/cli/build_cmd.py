@@ -23,8 +23,12 @@ def build_cli(
     model: str | None = MODEL,
     min_confidence: float = MIN_CONFIDENCE,
     html: bool = typer.Option(True, "--html/--no-html", help="Also write the HTML explorer."),
+    store_only: bool = typer.Option(False, "--store-only",
+                                    help="Write only OUT/store: no Turtle, JSON-LD or HTML (write them later with "
+                                         "'confkg export' and 'confkg explore'). For large corpora."),
     incremental: bool = typer.Option(True, "--incremental/--full",
-                                     help="Re-extract only notes that changed since the last build into OUT."),
+                                     help="Re-extract only notes that changed since the last build into OUT and "
+                                          "update its store in place; --full re-extracts all and rebuilds the store."),
     validate: bool = typer.Option(True, "--validate/--no-validate",
                                   help="Check the graph against ontology/shapes.ttl (SHACL) and warn on violations."),
     workers: int = typer.Option(1, "--workers", "-j", min=1,
@@ -46,8 +50,8 @@ def build_cli(
             bar.update(task, advance=1, description=f"extracted {note_id}")
 
         report = build([str(p) for p in paths], out, model=model, min_confidence=min_confidence, html=html,
-                       incremental=incremental, validate=validate, progress=progress, on_notes=on_notes,
-                       workers=workers, dask=dask)
+                       outputs=not store_only, incremental=incremental, validate=validate, progress=progress,
+                       on_notes=on_notes, workers=workers, dask=dask)
         bar.update(task, description="done")
     for err in report.errors:
         typer.secho(f"skipped {err}", fg="yellow", err=True)
@@ -72,7 +76,11 @@ def summary_table(report: BuildReport) -> Table:
     table.add_row("mentions", str(report.mentions))
     table.add_row("relations", str(report.relations))
     table.add_row("triples", str(report.triples))
+    store = "built anew" if report.store_update == "full" else f"updated in place ({report.changed_graphs} note graphs)"
+    table.add_row("store", store)
     table.add_row("seconds", f"{report.seconds:.1f}")
     for p in report.outputs:
         table.add_row("wrote", str(p))
+    for p in report.kept:
+        table.add_row("unchanged", str(p))
     return table

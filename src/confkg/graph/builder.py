@@ -6,8 +6,10 @@ style record: entity, note, section, character offsets into the file, line, exac
 sentence, extractor and confidence) and every relation read from the note, both as a direct
 triple (``talk ckg:speaker person``) and as a reified ``ckg:Assertion`` (``rdf:subject``,
 ``rdf:predicate``, ``rdf:object`` plus the same provenance). The canonical description of
-entities (type, label, aliases, attributes) lives in one ``entities`` graph, because it
-depends on all notes. Replacing a note's graph replaces exactly what was read from that note.
+entities (type, label, aliases, attributes) lives in one ``entities`` graph and the co-mention
+links in one ``comentions`` graph, because they depend on all notes. Replacing a note's graph
+replaces exactly what was read from that note; ``graph.parts`` cuts the two shared graphs by
+subject so that an incremental build replaces only what changed in them.
 """
 
 from __future__ import annotations
@@ -87,6 +89,11 @@ MAX_COMENTIONED_PER_SECTION = 40
 NOTE_TOPIC_CONFIDENCE = 0.5
 
 
+def entity_nodes(resolution: Resolution) -> dict[str, URIRef]:
+    """The IRI of every entity, by entity key (minted once: ``entity_iri`` slugifies)."""
+    return {e.key: entity_node(e) for e in resolution.entities}
+
+
 def build_quads(extractions: Iterable[Extraction], resolution: Resolution, *, min_confidence: float = 0.0,
                 series_names: Mapping[str, Sequence[str]] | None = None) -> Iterator[Quad]:
     """All quads of the graph; only facts with confidence >= ``min_confidence`` are kept.
@@ -95,49 +102,113 @@ def build_quads(extractions: Iterable[Extraction], resolution: Resolution, *, mi
     series node carries them as ``skos:altLabel`` ("NIPS" for NeurIPS).
     """
     entities = resolution.by_key()
-    nodes = {k: entity_node(e) for k, e in entities.items()}
+    nodes = entity_nodes(resolution)
     kept_entities: set[str] = set()
-    comentions: Counter[tuple[URIRef, URIRef]] = Counter()
-    where: dict[tuple[URIRef, URIRef], set[URIRef]] = defaultdict(set)
+    comentions = CoMentions(nodes)
     for ex in extractions:
         yield from _note_quads(ex, resolution, nodes, min_confidence, kept_entities)
         if min_confidence <= COMENTION_CONFIDENCE:
-            _count_comentions(ex, resolution, nodes, comentions, where)
+            comentions.count(ex, resolution)
     yield from _entity_quads(entities, nodes, kept_entities, series_names or {})
-    yield from _comention_quads(comentions, where)
+    yield from comentions.quads()
 
 
-def _count_comentions(ex: Extraction, res: Resolution, nodes: dict[str, URIRef],
-                      counts: Counter[tuple[URIRef, URIRef]], where: dict[tuple[URIRef, URIRef], set[URIRef]]) -> None:
-    """Entities named in the same section, counted once per section."""
-    per_section: dict[int, Counter[URIRef]] = defaultdict(Counter)
+def note_quads(ex: Extraction, resolution: Resolution, nodes: Mapping[str, URIRef], *,
+               min_confidence: float = 0.0) -> Iterator[Quad]:
+    """The quads of one note's named graph, exactly as ``build_quads`` makes them: what an
+    incremental build writes for a note that changed."""
+    return _note_quads(ex, resolution, nodes, min_confidence, set())
+
+
+def kept_entities(extractions: Iterable[Extraction], resolution: Resolution, *, min_confidence: float = 0.0
+                  ) -> set[str]:
+    """Keys of the entities that have a mention of at least ``min_confidence``: those the
+    entities graph describes. The same test as ``_note_quads`` (``_kept_mentions``), without
+    making the notes' quads."""
+    return {key for ex in extractions for _, key in _kept_mentions(ex, resolution, min_confidence)}
+
+
+def entity_quads(resolution: Resolution, nodes: Mapping[str, URIRef], kept: set[str],
+                 series_names: Mapping[str, Sequence[str]] | None = None) -> Iterator[Quad]:
+    """The quads of ``id:graph/entities`` (``kept`` from ``kept_entities``)."""
+    return _entity_quads(resolution.by_key(), nodes, kept, series_names or {})
+
+
+Pair = tuple[str, str]
+"""Two entity IRIs, as plain strings, in order."""
+
+
+class CoMentions:
+    """Entities named in the same section, counted over notes, and their ``ckg:CoMention`` quads.
+
+    Counted once per section (at most ``MAX_COMENTIONED_PER_SECTION`` entities of a section, the
+    most mentioned). Kept apart from the notes' quads because a link sums over every note: an
+    incremental build counts all notes and writes only the links whose count or sections
+    changed (``quads(pairs)``). Pairs and sections are counted as plain strings: hashing an
+    rdflib term runs Python code, and the corpus of ``bench/`` counts 70,000 pairs in sections.
+    """
+
+    def __init__(self, nodes: Mapping[str, URIRef]) -> None:
+        self.where: dict[Pair, list[str]] = defaultdict(list)
+        """The sections of each pair, one per time they meet: its weight is their number."""
+        self._iri = {key: str(node) for key, node in nodes.items()}
+        self._terms: dict[str, URIRef] = {str(node): node for node in nodes.values()}
+
+    def count(self, ex: Extraction, res: Resolution) -> None:
+        per_section: dict[int, Counter[str]] = defaultdict(Counter)
+        entity_of, iri = res.entity_of, self._iri
+        for m in ex.mentions:
+            key = entity_of.get(m.key)
+            if key is not None and m.section >= 0:
+                per_section[m.section][iri[key]] += 1
+        where = self.where
+        for section, counter in per_section.items():
+            top = sorted(counter, key=lambda n: (-counter[n], n))[:MAX_COMENTIONED_PER_SECTION]
+            si = str(section_iri(ex.note.note_id, section))
+            for pair in combinations(sorted(top), 2):
+                where[pair].append(si)
+
+    def weight(self, pair: Pair) -> int:
+        return len(self.where.get(pair, ()))
+
+    def sections(self, pair: Pair) -> list[str]:
+        """The sections a link names (``ckg:inSection``): the first 20 in IRI order."""
+        found = self.where.get(pair, [])
+        return found if len(found) == 1 else sorted(set(found))[:20]
+
+    def quads(self, pairs: Iterable[Pair] | None = None) -> Iterator[Quad]:
+        """Quads of every link in pair order, or of ``pairs`` only."""
+        g = COMENTIONS_GRAPH
+        term = self._term
+        for a, b in sorted(self.where) if pairs is None else pairs:
+            c = comention_iri(a, b)
+            yield (c, RDF.type, CKG.CoMention, g)
+            yield (c, CKG.coMentioned, term(a), g)
+            yield (c, CKG.coMentioned, term(b), g)
+            yield (c, CKG.weight, _int(self.weight((a, b))), g)
+            yield (c, CKG.confidence, _conf(COMENTION_CONFIDENCE), g)
+            for section in self.sections((a, b)):
+                yield (c, CKG.inSection, term(section), g)
+
+    def _term(self, iri: str) -> URIRef:
+        node = self._terms.get(iri)
+        if node is None:  # a section: made once, sections are named by many pairs
+            node = self._terms[iri] = URIRef(iri)
+        return node
+
+
+def _kept_mentions(ex: Extraction, res: Resolution, min_conf: float) -> Iterator[tuple[Mention, str]]:
+    """Mentions that make it into the graph (confident enough, resolved) with their entity key."""
+    entity_of = res.entity_of
     for m in ex.mentions:
-        key = res.entity_of.get(m.key)
-        if key is not None and m.section >= 0:
-            per_section[m.section][nodes[key]] += 1
-    for section, counter in per_section.items():
-        top = sorted(counter, key=lambda n: (-counter[n], str(n)))[:MAX_COMENTIONED_PER_SECTION]
-        si = section_iri(ex.note.note_id, section)
-        for a, b in combinations(sorted(top), 2):
-            counts[(a, b)] += 1
-            where[(a, b)].add(si)
+        if m.score < min_conf:
+            continue
+        ekey = entity_of.get(m.key)
+        if ekey is not None:
+            yield m, ekey
 
 
-def _comention_quads(counts: Counter[tuple[URIRef, URIRef]], where: dict[tuple[URIRef, URIRef], set[URIRef]]
-                     ) -> Iterator[Quad]:
-    g = COMENTIONS_GRAPH
-    for (a, b), n in sorted(counts.items()):
-        c = comention_iri(str(a), str(b))
-        yield (c, RDF.type, CKG.CoMention, g)
-        yield (c, CKG.coMentioned, a, g)
-        yield (c, CKG.coMentioned, b, g)
-        yield (c, CKG.weight, _int(n), g)
-        yield (c, CKG.confidence, _conf(COMENTION_CONFIDENCE), g)
-        for section in sorted(where[(a, b)])[:20]:
-            yield (c, CKG.inSection, section, g)
-
-
-def _note_quads(ex: Extraction, res: Resolution, nodes: dict[str, URIRef], min_conf: float,
+def _note_quads(ex: Extraction, res: Resolution, nodes: Mapping[str, URIRef], min_conf: float,
                 kept: set[str]) -> Iterator[Quad]:
     note = ex.note
     g = graph_iri(note.note_id)
@@ -147,12 +218,7 @@ def _note_quads(ex: Extraction, res: Resolution, nodes: dict[str, URIRef], min_c
     sections = {s.index: section_iri(note.note_id, s.index) for s in note.sections}
     by_section: dict[int, set[URIRef]] = {}
     mentioned: set[URIRef] = set()
-    for m in ex.mentions:
-        if m.score < min_conf:
-            continue
-        ekey = res.entity_of.get(m.key)
-        if ekey is None:
-            continue
+    for m, ekey in _kept_mentions(ex, res, min_conf):
         kept.add(ekey)
         ent = nodes[ekey]
         mentioned.add(ent)
@@ -233,7 +299,7 @@ def _mention_quads(note: Note, m: Mention, ent: URIRef, g: URIRef, n: URIRef, se
     yield (mi, CKG.confidence, _conf(m.score), g)
 
 
-def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, URIRef], g: URIRef, n: URIRef,
+def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: Mapping[str, URIRef], g: URIRef, n: URIRef,
                     lines: _Lines) -> Iterator[Quad]:
     skey = res.entity_of.get(r.subject.key)
     if skey is None:
@@ -267,7 +333,7 @@ def _relation_quads(note: Note, r: Relation, res: Resolution, nodes: dict[str, U
     yield (a, CKG.confidence, _conf(r.confidence), g)
 
 
-def _entity_quads(entities: dict[str, Entity], nodes: dict[str, URIRef], kept: set[str],
+def _entity_quads(entities: dict[str, Entity], nodes: Mapping[str, URIRef], kept: set[str],
                   series_names: Mapping[str, Sequence[str]]) -> Iterator[Quad]:
     g = ENTITIES_GRAPH
     series_nodes: dict[str, URIRef] = {}

@@ -37,7 +37,7 @@ from confkg.extract.nlp import common_words, package_name
 from confkg.graph.builder import entity_node
 from confkg.graph.parts import GraphParts, settings_digest
 from confkg.incremental import BuildState, store_identity, write_store
-from confkg.ingest import discover, read_notes
+from confkg.ingest import read_notes
 from confkg.model import Extraction, Note
 from confkg.resolve.propagate import propagate_surnames
 from confkg.resolve.resolver import Resolution, resolve
@@ -85,26 +85,11 @@ def load_notes(paths: Sequence[str | Path], cache: NoteCache | None = None) -> t
     file did not change since the last build is not parsed again."""
     notes: list[Note] = []
     errors: list[NoteError] = []
-    if cache is None:
-        for item in read_notes(paths):
-            if isinstance(item, NoteError):
-                errors.append(item)
-            else:
-                notes.append(item)
-        return notes, errors
-    seen: set[Path] = set()
-    for raw in paths:  # read_notes' order: each path's own errors, then its files
-        found, problems = discover([raw])
-        errors += problems
-        for file, root in found:
-            key = file.resolve()
-            if key in seen:
-                continue
-            seen.add(key)
-            try:
-                notes.append(cache.load_note(file, root))
-            except NoteError as err:
-                errors.append(err)
+    for item in read_notes(paths, cache.load_note if cache is not None else None):
+        if isinstance(item, NoteError):
+            errors.append(item)
+        else:
+            notes.append(item)
     return notes, errors
 
 

@@ -28,7 +28,7 @@ def _mentions(extractor, text: str) -> dict[str, tuple[str, str | None]]:
         ("We kept notebooks in Jupyter, Binder and other tools.", [("Binder", "Artifact"), ("Jupyter", "Artifact")]),
         ("Startups including Cohere and Adept raised money; the rest did not.",
          [("Cohere", "Organization"), ("Adept", "Organization")]),
-        ("Speakers included Ilya Sutskever of OpenAI and Yann LeCun", [("Yann LeCun", "Person")]),
+        ("Speakers included Jane Roe of Acme Labs and Richard Roe", [("Richard Roe", "Person")]),
         ("methods such as dropout and weight decay", []),
     ],
 )

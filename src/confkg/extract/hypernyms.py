@@ -51,7 +51,7 @@ def _name_like(item: str) -> bool:
 
 
 def _fits(item: str, type_: str) -> bool:
-    """People's and products' names have no "of" inside: "Ilya Sutskever of OpenAI" is two names."""
+    """People's and products' names have no "of" inside: "Jane Roe of Acme Labs" is two names."""
     return type_ in {"Organization", "Event"} or not any(w.lower() in _CONNECTORS for w in item.split())
 
 

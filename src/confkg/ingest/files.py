@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from confkg.errors import NoteError
@@ -179,8 +179,12 @@ def load_note(path: Path, root: Path | None = None) -> Note:
     )
 
 
-def read_notes(paths: Sequence[str | Path]) -> Iterator[Note | NoteError]:
-    """Discover and load notes, yielding each problem in place so callers can report and go on."""
+def read_notes(paths: Sequence[str | Path], load: Callable[[Path, Path], Note] | None = None
+               ) -> Iterator[Note | NoteError]:
+    """Discover and load notes, yielding each problem in place so callers can report and go on.
+
+    ``load(file, root)`` reads one note (``load_note``, or a cache that parses only changed files)."""
+    load = load or load_note
     seen: set[Path] = set()
     for raw in paths:
         found, errors = _expand(Path(raw))
@@ -191,6 +195,6 @@ def read_notes(paths: Sequence[str | Path]) -> Iterator[Note | NoteError]:
                 continue
             seen.add(key)
             try:
-                yield load_note(file, root)
+                yield load(file, root)
             except NoteError as err:
                 yield err

@@ -3,31 +3,11 @@ user runs them."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import sys
 from pathlib import Path
 
 
-def cli(*args: str) -> tuple[int, str, str]:
-    from confkg.cli.app import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code, argv = 0, sys.argv
-    try:
-        sys.argv = ["confkg", *args]
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main()
-            except SystemExit as exc:
-                code = int(exc.code or 0)
-    finally:
-        sys.argv = argv
-    return code, out.getvalue(), err.getvalue()
-
-
-def test_stats(sample_build) -> None:
+def test_stats(sample_build, cli) -> None:
     code, out, _ = cli("stats", "--out", str(sample_build.out_dir))
     assert code == 0
     for title in ("Entities by type", "Links by predicate", "Degree distribution", "Connected components"):
@@ -37,7 +17,7 @@ def test_stats(sample_build) -> None:
     assert data["comention_edges"] == 0 and data["predicates"]["speaker"] > 0
 
 
-def test_central(sample_build) -> None:
+def test_central(sample_build, cli) -> None:
     d = str(sample_build.out_dir)
     code, out, _ = cli("central", "--out", d, "--type", "Person", "--top", "3")
     assert code == 0 and "Most central entities (Person) by pagerank" in out
@@ -51,7 +31,7 @@ def test_central(sample_build) -> None:
     assert code == 1 and err.strip() == "error: no event named 'Atlantis 3000'"
 
 
-def test_central_and_communities_write_to_the_graph(writable_sample: Path) -> None:
+def test_central_and_communities_write_to_the_graph(writable_sample: Path, cli) -> None:
     d = str(writable_sample)
     code, _, err = cli("central", "--out", d, "--write", "--top", "1")
     assert code == 0 and "stored" in err and "graph/analytics" in err
@@ -67,7 +47,7 @@ def test_central_and_communities_write_to_the_graph(writable_sample: Path) -> No
     assert code == 2 and "not with --event" in err
 
 
-def test_communities(sample_build) -> None:
+def test_communities(sample_build, cli) -> None:
     code, out, _ = cli("communities", "--out", str(sample_build.out_dir), "--top", "3")
     assert code == 0 and "Communities (Louvain, co-mentions)" in out
     code, again, _ = cli("communities", "--out", str(sample_build.out_dir), "--top", "3")
@@ -76,7 +56,7 @@ def test_communities(sample_build) -> None:
     assert [c["index"] for c in json.loads(out)] == [1, 2]
 
 
-def test_path(sample_build) -> None:
+def test_path(sample_build, cli) -> None:
     code, out, _ = cli("path", "--out", str(sample_build.out_dir), "Ilya Sutskever", "Netflix")
     lines = out.splitlines()
     assert code == 0 and lines[0].startswith("Ilya Sutskever -> Netflix: ")
@@ -85,7 +65,7 @@ def test_path(sample_build) -> None:
     assert code == 1 and err.strip() == "error: no entity named 'Nobody At All'"
 
 
-def test_trends_with_chart(sample_build, tmp_path: Path) -> None:
+def test_trends_with_chart(sample_build, tmp_path: Path, cli) -> None:
     chart = tmp_path / "chart.png"
     code, out, err = cli("trends", "--out", str(sample_build.out_dir), "--top", "5", "-o", str(chart))
     assert code == 0 and out.startswith("Topic mentions by year") and f"wrote {chart}" in err
@@ -95,6 +75,6 @@ def test_trends_with_chart(sample_build, tmp_path: Path) -> None:
     assert "ScaledML 2020" in data["columns"] and len(data["top"]) == 10
 
 
-def test_commands_without_a_store(tmp_path: Path) -> None:
+def test_commands_without_a_store(tmp_path: Path, cli) -> None:
     code, _, err = cli("stats", "--out", str(tmp_path))
     assert code == 1 and "run 'confkg build' first" in err

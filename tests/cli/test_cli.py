@@ -15,34 +15,7 @@ NOTES = Path(__file__).resolve().parents[2] / "data" / "notes"
 runner = CliRunner()
 
 
-def cli(*args: str, input: str | None = None) -> tuple[int, str, str]:
-    """Run the console entry point (with its error handling) in a subprocess-free way."""
-    import contextlib
-    import io
-    import sys
-
-    from confkg.cli.app import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    argv = sys.argv
-    stdin = sys.stdin
-    try:
-        sys.argv = ["confkg", *args]
-        if input is not None:
-            sys.stdin = io.StringIO(input)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main()
-            except SystemExit as exc:
-                code = int(exc.code or 0)
-    finally:
-        sys.argv = argv
-        sys.stdin = stdin
-    return code, out.getvalue(), err.getvalue()
-
-
-def test_query_table_csv_json(sample_build) -> None:
+def test_query_table_csv_json(sample_build, cli) -> None:
     q = 'SELECT ?l WHERE { ?e a ckg:Event ; rdfs:label ?l } ORDER BY ?l'
     code, out, _ = cli("query", "--out", str(sample_build.out_dir), q)
     assert code == 0 and "ICML 2017" in out
@@ -54,37 +27,37 @@ def test_query_table_csv_json(sample_build) -> None:
     assert any(b["l"]["value"] == "NeurIPS 2019" for b in data["results"]["bindings"])
 
 
-def test_query_from_file_and_ask(sample_build, tmp_path: Path) -> None:
+def test_query_from_file_and_ask(sample_build, tmp_path: Path, cli) -> None:
     f = tmp_path / "q.rq"
     f.write_text("ASK { ?p a ckg:Person }")
     code, out, _ = cli("query", "--out", str(sample_build.out_dir), "--file", str(f))
     assert code == 0 and "true" in out.lower()
 
 
-def test_query_syntax_error_exits_2_with_the_parser_message(sample_build) -> None:
+def test_query_syntax_error_exits_2_with_the_parser_message(sample_build, cli) -> None:
     code, _, err = cli("query", "--out", str(sample_build.out_dir), "SELECT ?x WHERE { ?x ")
     assert code == 2
     assert "error" in err.lower() and len(err.strip().splitlines()) == 1
 
 
-def test_update_is_refused(sample_build) -> None:
+def test_update_is_refused(sample_build, cli) -> None:
     code, _, err = cli("query", "--out", str(sample_build.out_dir), "DELETE WHERE { ?s ?p ?o }")
     assert code == 2 and "not allowed" in err
 
 
-def test_query_without_a_build(tmp_path: Path) -> None:
+def test_query_without_a_build(tmp_path: Path, cli) -> None:
     code, _, err = cli("query", "--out", str(tmp_path / "nothing"), "ASK {}")
     assert code == 1 and "confkg build" in err
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "jsonld", "ntriples", "trig", "nquads"])
-def test_export_formats(sample_build, tmp_path: Path, fmt: str) -> None:
+def test_export_formats(sample_build, tmp_path: Path, fmt: str, cli) -> None:
     dest = tmp_path / f"g.{fmt}"
     code, out, _ = cli("export", "--out", str(sample_build.out_dir), "--format", fmt, "-o", str(dest))
     assert code == 0 and dest.stat().st_size > 1000
 
 
-def test_entities_table_and_jsonl(sample_build) -> None:
+def test_entities_table_and_jsonl(sample_build, cli) -> None:
     code, out, _ = cli("entities", "--out", str(sample_build.out_dir), "--type", "Person", "--format", "jsonl")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and rows and all(r["type"] == "Person" for r in rows)
@@ -93,13 +66,13 @@ def test_entities_table_and_jsonl(sample_build) -> None:
     assert code == 0 and "Organization" in out and "entities)" in out
 
 
-def test_explore_writes_html(sample_build, tmp_path: Path) -> None:
+def test_explore_writes_html(sample_build, tmp_path: Path, cli) -> None:
     dest = tmp_path / "x.html"
     code, _, _ = cli("explore", "--out", str(sample_build.out_dir), "-o", str(dest))
     assert code == 0 and "<html" in dest.read_text(encoding="utf-8").lower()
 
 
-def test_mentions_contract(tmp_path: Path) -> None:
+def test_mentions_contract(tmp_path: Path, cli) -> None:
     lines = [
         {"id": "a", "text": "Grace Hopper joined OpenAI after NeurIPS 2019 to work on GPT-2."},
         {"id": 7, "text": "Nothing to see here."},
@@ -119,14 +92,14 @@ def test_mentions_contract(tmp_path: Path) -> None:
     assert got[1]["mentions"] == []
 
 
-def test_mentions_from_stdin_and_bad_line() -> None:
+def test_mentions_from_stdin_and_bad_line(cli) -> None:
     code, out, _ = cli("mentions", "-", input='{"id": 1, "text": "Ada Byron met Alan Turing."}\n')
     assert code == 0 and json.loads(out)["id"] == 1
     code, _, err = cli("mentions", "-", input="not json\n")
     assert code == 1 and "-:1" in err
 
 
-def test_build_reports_bad_notes_and_builds_the_rest(tmp_path: Path) -> None:
+def test_build_reports_bad_notes_and_builds_the_rest(tmp_path: Path, cli) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     shutil.copy(NOTES / "scaledml-2017.txt", notes / "good.txt")
@@ -142,7 +115,7 @@ def test_build_reports_bad_notes_and_builds_the_rest(tmp_path: Path) -> None:
     assert "notes" in stdout and "triples" in stdout
 
 
-def test_build_store_only_then_export_on_demand(tmp_path: Path) -> None:
+def test_build_store_only_then_export_on_demand(tmp_path: Path, cli) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     shutil.copy(NOTES / "scaledml-2017.txt", notes / "a.txt")
@@ -156,7 +129,7 @@ def test_build_store_only_then_export_on_demand(tmp_path: Path) -> None:
     assert code == 0 and (out / "graph.ttl").stat().st_size > 0
 
 
-def test_build_with_nothing_to_build_fails(tmp_path: Path) -> None:
+def test_build_with_nothing_to_build_fails(tmp_path: Path, cli) -> None:
     code, _, err = cli("build", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
     assert code == 1 and "missing" in err and len(err.strip().splitlines()) == 1
     empty = tmp_path / "empty"

@@ -29,6 +29,8 @@ class PeakMemory:
     def __init__(self, interval: float = 0.05) -> None:
         self.interval = interval
         self.peak = 0
+        self.samples: list[tuple[float, int]] = []
+        """(perf_counter, bytes) of every sample: the peak of each stage of a build."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -40,7 +42,18 @@ class PeakMemory:
             with contextlib.suppress(psutil.Error):  # a worker that just ended
                 total += child.memory_info().rss
         self.peak = max(self.peak, total)
+        self.samples.append((time.perf_counter(), total))
         return total
+
+    def peaks(self, start: float, stages: list[tuple[str, float]]) -> dict[str, float]:
+        """Peak MB of each of consecutive ``stages`` ((name, seconds), in order from ``start``)."""
+        out: dict[str, float] = {}
+        for name, seconds in stages:
+            end = start + seconds
+            inside = [rss for t, rss in self.samples if start <= t <= end]
+            out[name] = max(inside, default=0) / 2**20
+            start = end
+        return out
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -95,10 +108,22 @@ def build(notes_dir: str, out: str, workers: int = 1, html: bool = False, valida
     seconds = time.perf_counter() - started
     if cluster is not None:
         cluster.close()
+    peak = memory.stop()
+    stages = [(k, report.timings.get(k, 0.0)) for k in ("load", "extract", "resolve", "graph+store", "outputs")]
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in Path(notes_dir).rglob("*.*")
                 if p.suffix in {".md", ".txt", ".markdown"})
     return {"seconds": seconds, "words": words, "notes": len(report.notes), "triples": report.triples,
-            "timings": report.timings, "peak_mb": memory.stop()}
+            "timings": report.timings, "peak_mb": peak, "stage_peak_mb": memory.peaks(started, stages),
+            "graph_mb": _ntriples_mb(Path(out))}
+
+
+def _ntriples_mb(out: Path) -> float:
+    """The size of the graph (the union of its named graphs) as N-Triples text, in MB: the
+    yardstick for memory that grows with the graph itself."""
+    from confkg.store import GraphStore
+
+    with GraphStore.open(out / "store") as store:
+        return sum(len(str(q)) + 3 for q in store.union_quads()) / 2**20
 
 
 # ---------------------------------------------------------------------- incremental

@@ -40,6 +40,7 @@ class TermConverter:
     def __init__(self) -> None:
         self._iris: dict[str, ox.NamedNode] = {}
         self._seen: dict[int, tuple[Node, ox.NamedNode | ox.Literal]] = {}  # by id(), holding the term
+        self._texts: dict[int, tuple[Node, str]] = {}
 
     def iri(self, value: str) -> ox.NamedNode:
         node = self._iris.get(value)
@@ -63,6 +64,18 @@ class TermConverter:
             self._seen.clear()
         self._seen[id(term)] = (term, converted)  # the reference keeps id(term) from being reused
         return converted
+
+    def text(self, term: Node) -> str:
+        """``term`` in N-Triples, as Oxigraph writes it (escapes, canonical typed literals):
+        the form the bulk loader (``store.bulk``) hands to Oxigraph's parser. Cached like ``term``."""
+        hit = self._texts.get(id(term))
+        if hit is not None and hit[0] is term:
+            return hit[1]
+        text = str(self.term(term))
+        if len(self._texts) >= self.CACHE_SIZE:
+            self._texts.clear()
+        self._texts[id(term)] = (term, text)
+        return text
 
     def _convert(self, term: Node) -> ox.NamedNode | ox.Literal:
         if isinstance(term, URIRef):

@@ -181,8 +181,9 @@ class NoteCache:
 def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # one call: json.dump encodes in Python
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+        f.write(text)
     os.replace(tmp, path)
 
 

@@ -13,9 +13,9 @@ costs a third to a half more load time (1M triples: 24 s -> 32 s) and 40 % more 
 buys set semantics, plain default-graph queries and a deduplicated union that Oxigraph can
 serialise by itself. The union view is also far slower for joins: on the 790,000-triple
 ``bench/`` graph ``papers-with-code.rq`` took 393 ms through it against 4 ms on the
-materialised union, ``people-affiliations.rq`` 1.3 s against 25 ms. ``store.bulk`` loads both. ``GRAPH ?g { ... }`` still sees
-only the named graphs, which are the source of truth: the default graph is derived from them
-and maintained by ``replace_graph``.
+materialised union, ``people-affiliations.rq`` 1.3 s against 25 ms. ``store.bulk`` loads both.
+``GRAPH ?g { ... }`` still sees only the named graphs, which are the source of truth: the
+default graph is derived from them and maintained by ``replace_graph``.
 
 Why the directory also holds the union as sorted Turtle (``union.ttl``, see ``store.snapshot``):
 reading a million triples back from the database takes 8-10 s (RocksDB lookups of every IRI

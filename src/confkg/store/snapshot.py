@@ -41,8 +41,8 @@ FILE_NAME = "union.ttl"
 """In the store's directory; RocksDB leaves files it did not name alone."""
 
 _CHUNK = 1 << 14
-RUN = 200_000
-"""Lines ``SortedLines`` keeps in memory before it writes a sorted run to disk (about 40 MB)."""
+RUN = 100_000
+"""Lines ``SortedLines`` keeps in memory before it writes a sorted run to disk (about 20 MB)."""
 
 
 def line(quad: ox.Quad) -> str:

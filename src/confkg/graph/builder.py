@@ -22,15 +22,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import combinations
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib import Literal, URIRef, namespace
+from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from confkg import vocab
 from confkg.extract.names import normalise
 from confkg.model import Entity, Extraction, Mention, Note, Relation
 from confkg.resolve.resolver import Resolution
 from confkg.vocab import (
-    CKG,
     CLASS_OF_TYPE,
     COMENTIONS_GRAPH,
     ENTITIES_GRAPH,
@@ -43,6 +43,10 @@ from confkg.vocab import (
     note_iri,
     section_iri,
 )
+
+CKG = vocab.Terms(vocab.CKG)
+RDF = vocab.Terms(namespace.RDF)
+"""The terms of the hot loops, looked up once (``vocab.Terms``)."""
 
 Quad = tuple[Node, Node, Node, URIRef]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -19,28 +19,27 @@ Dask (``distributed``) is imported only when this module is used.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from confkg.errors import ConfkgError
-from confkg.extract.extractor import Extractor
 from confkg.model import Extraction, Note
-from confkg.parallel import IN_FLIGHT_PER_WORKER, ChunkOutput, merge_in_order, plan_chunks, run_chunk
+from confkg.parallel import (
+    IN_FLIGHT_PER_WORKER,
+    ChunkOutput,
+    merge_in_order,
+    plan_chunks,
+    run_chunk,
+    worker_extractor,
+)
 
 WAIT_FOR_WORKERS = 60  # seconds
 
-_EXTRACTORS: dict[tuple[str | None, int], Extractor] = {}
-_LOCK = threading.Lock()
 
 
 def extract_chunk_on_worker(notes: list[Note], model: str | None, batch_size: int) -> ChunkOutput:
     """The Dask task: extract one chunk with this worker process's extractor (created on first use)."""
-    with _LOCK:
-        extractor = _EXTRACTORS.get((model, batch_size))
-        if extractor is None:
-            extractor = _EXTRACTORS[(model, batch_size)] = Extractor.create(model, batch_size=batch_size)
-        return run_chunk(extractor, notes)
+    return run_chunk(worker_extractor(model, batch_size), notes)
 
 
 def connect(address: Any):  # -> distributed.Client

@@ -15,6 +15,10 @@ class NoteError(ConfkgError):
         self.problem = problem
         super().__init__(f"{path}: {problem}")
 
+    def __reduce__(self) -> tuple[type[NoteError], tuple[str, str]]:
+        # sent back from the worker process that read the note (``parallel.WorkerPool.read``)
+        return type(self), (self.path, self.problem)
+
 
 class InputError(ConfkgError):
     """The paths given to a command hold nothing that can be built."""

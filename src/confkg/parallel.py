@@ -1,9 +1,10 @@
 """Extraction in several processes on one machine (``confkg build --workers N``).
 
 The model is the costly part of a build and spaCy runs one core per process, so the notes are
-cut into chunks of a few thousand words and sent to a ``ProcessPoolExecutor`` whose
-initializer builds one ``Extractor`` per process (the model is loaded once per worker, not
-once per chunk). Each chunk still streams its sections through ``nlp.pipe`` in batches.
+cut into chunks of a few thousand words and sent to a ``ProcessPoolExecutor`` in which each
+process builds one ``Extractor`` (the model is loaded once per worker, not once per chunk).
+Each chunk still streams its sections through ``nlp.pipe`` in batches. The same processes
+read (parse) the notes first (``WorkerPool``).
 
 Results come back as ``(mentions, relations)`` tuples of frozen records (the ``Note`` is not
 sent back: the parent holds it already) and are yielded in note order, whatever order the
@@ -18,20 +19,24 @@ The same chunking and ordering serve the Dask executor (``confkg.distributed``).
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from confkg.errors import ConfkgError
+from confkg.errors import ConfkgError, NoteError
 from confkg.extract.cache import code_fingerprint
 from confkg.extract.extractor import Extractor
+from confkg.ingest import try_load_note
 from confkg.model import Extraction, Mention, Note, Relation
 
 MIN_CHUNK_WORDS = 2_000
 MAX_CHUNK_WORDS = 20_000
 CHUNKS_PER_WORKER = 6  # enough chunks to balance uneven notes, few enough to keep batches full
 IN_FLIGHT_PER_WORKER = 3
+READ_TASKS_PER_WORKER = 32  # notes to read are sent in this many pieces per worker, or one by one
 
 ChunkResult = list[tuple[tuple[Mention, ...], tuple[Relation, ...]]]
 
@@ -125,18 +130,23 @@ def merge_in_order(notes: Sequence[Note], chunks: Sequence[Sequence[int]], submi
 
 # ---------------------------------------------------------------------- worker processes
 
-_EXTRACTOR: Extractor | None = None
+_EXTRACTORS: dict[tuple[str | None, int], Extractor] = {}
+_LOCK = threading.Lock()
 
 
-def _init_worker(model: str | None, batch_size: int) -> None:
-    global _EXTRACTOR
-    _EXTRACTOR = Extractor.create(model, batch_size=batch_size)
+def worker_extractor(model: str | None, batch_size: int) -> Extractor:
+    """This process's extractor for ``model``, made on first use and kept (a worker process,
+    local or Dask, loads the model once, when its first chunk to extract arrives). The lock
+    keeps two threads of one Dask worker from loading the model twice."""
+    with _LOCK:
+        extractor = _EXTRACTORS.get((model, batch_size))
+        if extractor is None:
+            extractor = _EXTRACTORS[(model, batch_size)] = Extractor.create(model, batch_size=batch_size)
+        return extractor
 
 
-def _extract_chunk(notes: list[Note]) -> ChunkOutput:
-    if _EXTRACTOR is None:  # pragma: no cover - the initializer always ran
-        raise RuntimeError("worker without an extractor")
-    return run_chunk(_EXTRACTOR, notes)
+def _extract_chunk(notes: list[Note], model: str | None, batch_size: int) -> ChunkOutput:
+    return run_chunk(worker_extractor(model, batch_size), notes)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -144,23 +154,71 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def extract_in_processes(notes: Iterable[Note], *, workers: int, model: str | None = None, batch_size: int = 64,
-                         fingerprint: str | None = None) -> Iterator[Extraction]:
-    """Extract ``notes`` in ``workers`` processes; yields their extractions in note order.
+class WorkerPool:
+    """The worker processes of one build (``--workers N``): they read the notes, then extract them.
 
-    ``model`` is what each worker passes to ``Extractor.create``; ``fingerprint`` (default: that
-    of this process's extraction code for the model) is checked against every worker's.
+    Why one pool for both: reading (markdown parsing) was the longest step before extraction
+    (about 6 s for the 640,000 words of the 16x ``bench/`` corpus) and ran in the main process
+    while the second core waited; the processes start once and read while the main process
+    loads its own model. A worker loads the model when its first chunk to extract arrives, so
+    a build whose notes all come from the cache loads none. Started on first use; ``close``
+    (or the ``with`` block's end) stops the workers and frees their models.
     """
-    notes = list(notes)
-    if not notes:
-        return
-    workers = max(1, min(workers, len(notes)))
-    chunks = plan_chunks(notes, workers)
-    with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker,
-                             initargs=(model, batch_size)) as pool:
+
+    def __init__(self, workers: int, *, model: str | None = None) -> None:
+        self.workers = max(1, workers)
+        self.model = model
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_context())
+        return self._pool
+
+    def read(self, files: Sequence[tuple[Path, Path]]) -> Iterator[Note | NoteError]:
+        """``ingest.load_note(file, root)`` of each pair, in the workers; in the order given,
+        a file that cannot be used as its ``NoteError``."""
+        if not files:
+            return iter(())
+        chunksize = max(1, len(files) // (self.workers * READ_TASKS_PER_WORKER))
+        return self._executor().map(try_load_note, *zip(*files, strict=True), chunksize=chunksize)
+
+    def extract(self, notes: Iterable[Note], *, batch_size: int = 64, fingerprint: str | None = None
+                ) -> Iterator[Extraction]:
+        """Extract ``notes`` in the workers; yields their extractions in note order.
+
+        ``fingerprint`` (default: that of this process's extraction code for the model) is
+        checked against every worker's.
+        """
+        notes = list(notes)
+        if not notes:
+            return
+        chunks = plan_chunks(notes, min(self.workers, len(notes)))
         expected = fingerprint
         if expected is None:
-            expected = code_fingerprint(Extractor.create(model).model)
-        yield from merge_in_order(notes, chunks, lambda chunk: pool.submit(_extract_chunk, chunk),
-                                  workers * IN_FLIGHT_PER_WORKER, expected, wait_any=wait_first,
+            expected = code_fingerprint(Extractor.create(self.model).model)
+        pool = self._executor()
+        yield from merge_in_order(notes, chunks,
+                                  lambda chunk: pool.submit(_extract_chunk, chunk, self.model, batch_size),
+                                  self.workers * IN_FLIGHT_PER_WORKER, expected, wait_any=wait_first,
                                   where="a worker process")
+
+
+def extract_in_processes(notes: Iterable[Note], *, workers: int, model: str | None = None, batch_size: int = 64,
+                         fingerprint: str | None = None) -> Iterator[Extraction]:
+    """Extract ``notes`` in ``workers`` new processes (``WorkerPool.extract``); yields their
+    extractions in note order."""
+    notes = list(notes)
+    with WorkerPool(min(workers, len(notes)), model=model) as pool:
+        yield from pool.extract(notes, batch_size=batch_size, fingerprint=fingerprint)

@@ -22,7 +22,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,8 +37,9 @@ from confkg.extract.nlp import common_words, package_name
 from confkg.graph.builder import entity_node
 from confkg.graph.parts import GraphParts, settings_digest
 from confkg.incremental import BuildState, store_identity, write_store
-from confkg.ingest import read_notes
+from confkg.ingest import discover, read_notes, try_load_note
 from confkg.model import Extraction, Note
+from confkg.parallel import WorkerPool
 from confkg.resolve.propagate import propagate_surnames
 from confkg.resolve.resolver import Resolution, resolve
 from confkg.store import GraphStore
@@ -80,12 +81,18 @@ class BuildReport:
 ProgressFn = Callable[[str, int], None]
 
 
-def load_notes(paths: Sequence[str | Path], cache: NoteCache | None = None) -> tuple[list[Note], list[NoteError]]:
+def load_notes(paths: Sequence[str | Path], cache: NoteCache | None = None, pool: WorkerPool | None = None
+               ) -> tuple[list[Note], list[NoteError]]:
     """Read the notes under ``paths`` (``ingest.read_notes``); with ``cache``, a note whose
-    file did not change since the last build is not parsed again."""
+    file did not change since the last build is not parsed again; with ``pool``, the notes
+    to parse are parsed in its worker processes (when there are two or more)."""
+    if pool is None:
+        items: Iterable[Note | NoteError] = read_notes(paths, cache.load_note if cache is not None else None)
+    else:
+        items = _read_in_pool(paths, cache, pool)
     notes: list[Note] = []
     errors: list[NoteError] = []
-    for item in read_notes(paths, cache.load_note if cache is not None else None):
+    for item in items:
         if isinstance(item, NoteError):
             errors.append(item)
         else:
@@ -93,16 +100,35 @@ def load_notes(paths: Sequence[str | Path], cache: NoteCache | None = None) -> t
     return notes, errors
 
 
+def _read_in_pool(paths: Sequence[str | Path], cache: NoteCache | None, pool: WorkerPool
+                  ) -> Iterator[Note | NoteError]:
+    """What ``read_notes`` yields, the files that are not in ``cache`` parsed by ``pool``."""
+    files, errors = discover(paths)
+    yield from errors
+    entries = [cache.entry(*file) if cache is not None else None for file in files]
+    todo = [file for file, entry in zip(files, entries, strict=True) if entry is None or entry.note is None]
+    parsed = pool.read(todo) if len(todo) > 1 else (try_load_note(*file) for file in todo)
+    for entry in entries:
+        if entry is not None and entry.note is not None:
+            yield entry.note
+            continue
+        item = next(parsed)
+        if cache is not None and entry is not None and isinstance(item, Note):
+            cache.keep(entry, item)
+        yield item
+
+
 def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressFn | None = None,
                 cache: ExtractionCache | None = None, *, workers: int = 1, dask: Any = None,
-                model: str | None = None) -> tuple[list[Extraction], int]:
+                model: str | None = None, pool: WorkerPool | None = None) -> tuple[list[Extraction], int]:
     """Extract every note, reusing cached results of unchanged notes; the rest stream through ``nlp.pipe``.
 
     Returns the extractions in note order and how many notes were extracted afresh.
     ``progress(note_id, words)`` is called after each note. With ``workers`` > 1 the notes are
     extracted in that many processes (``confkg.parallel``); with ``dask`` (a scheduler address
-    or a ``distributed.Client``) on a Dask cluster (``confkg.distributed``). ``model`` is the
-    name the workers load (``extractor``'s model by default). The result is the same either way.
+    or a ``distributed.Client``) on a Dask cluster (``confkg.distributed``); with ``pool``, in its
+    processes (``workers`` is then its size). ``model`` is the name the workers load
+    (``extractor``'s model by default). The result is the same either way.
     """
     done: dict[str, Extraction] = {}
     todo: list[Note] = []
@@ -114,7 +140,7 @@ def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressF
             done[note.note_id] = hit
             if progress:
                 progress(note.note_id, 0)
-    for ex in _extractions(todo, extractor, workers=workers, dask=dask, model=model):
+    for ex in _extractions(todo, extractor, workers=workers, dask=dask, model=model, pool=pool):
         done[ex.note.note_id] = ex
         if cache is not None:
             cache.put(ex)
@@ -123,8 +149,8 @@ def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressF
     return [done[n.note_id] for n in notes], len(todo)
 
 
-def _extractions(notes: list[Note], extractor: Extractor, *, workers: int, dask: Any, model: str | None
-                 ) -> Iterator[Extraction]:
+def _extractions(notes: list[Note], extractor: Extractor, *, workers: int, dask: Any, model: str | None,
+                 pool: WorkerPool | None) -> Iterator[Extraction]:
     """The extractions of ``notes`` in note order, here, in worker processes or on Dask."""
     model = model or package_name(extractor.nlp)
     if dask is not None and notes:
@@ -132,6 +158,8 @@ def _extractions(notes: list[Note], extractor: Extractor, *, workers: int, dask:
 
         return extract_on_dask(notes, dask, fingerprint=code_fingerprint(extractor.model), model=model,
                                batch_size=extractor.batch_size)
+    if pool is not None and len(notes) > 1:
+        return pool.extract(notes, batch_size=extractor.batch_size, fingerprint=code_fingerprint(extractor.model))
     if workers > 1 and len(notes) > 1:
         from confkg.parallel import extract_in_processes
 
@@ -165,10 +193,12 @@ def build(
     (``tcp://host:port`` or a ``distributed.Client``) extracts on a Dask cluster. Either gives
     the same graph as one process.
     """
-    with _long_lived_objects() as settled:
+    # with workers, one pool reads the notes and extracts them; it stops after the extraction
+    pool = WorkerPool(workers, model=model) if workers > 1 and dask is None else None
+    with _long_lived_objects() as settled, pool or contextlib.nullcontext():
         return _build(paths, Path(out_dir), model=model, min_confidence=min_confidence, html=html, outputs=outputs,
                       incremental=incremental, validate=validate, progress=progress, on_notes=on_notes,
-                      workers=workers, dask=dask, settled=settled)
+                      workers=workers, dask=dask, pool=pool, settled=settled)
 
 
 @contextlib.contextmanager
@@ -198,13 +228,13 @@ def _long_lived_objects() -> Iterator[Callable[[], None]]:
 
 def _build(paths: Sequence[str | Path], out: Path, *, model: str | None, min_confidence: float, html: bool,
            outputs: bool, incremental: bool, validate: bool, progress: ProgressFn | None,
-           on_notes: Callable[[list[Note]], None] | None, workers: int, dask: Any, settled: Callable[[], None]
-           ) -> BuildReport:
+           on_notes: Callable[[list[Note]], None] | None, workers: int, dask: Any, pool: WorkerPool | None,
+           settled: Callable[[], None]) -> BuildReport:
     started = time.perf_counter()
     settled()  # what is imported (spaCy, rdflib...) lives as long as the process
     report = BuildReport(out)
     note_cache = NoteCache(out / CACHE_DIR) if incremental else None
-    notes, errors = load_notes(paths, note_cache)
+    notes, errors = load_notes(paths, note_cache, pool)
     report.errors = errors
     if not notes:
         problems = "; ".join(str(e) for e in errors) or "no notes given"
@@ -220,7 +250,9 @@ def _build(paths: Sequence[str | Path], out: Path, *, model: str | None, min_con
     report.timings["load"] = time.perf_counter() - started
     mark = time.perf_counter()
     extractions, report.extracted = extract_all(notes, extractor, progress, cache, workers=workers, dask=dask,
-                                                model=model)
+                                                model=model, pool=pool)
+    if pool is not None:
+        pool.close()  # the workers' models are not needed any more: their memory goes back
     report.timings["extract"] = time.perf_counter() - mark
     settled()
     mark = time.perf_counter()

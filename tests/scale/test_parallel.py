@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from confkg.errors import NoteError
+from confkg.extract.cache import NoteCache
 from confkg.extract.extractor import text_note
+from confkg.ingest import try_load_note
 from confkg.model import Mention
-from confkg.parallel import ChunkOutput, WorkerMismatchError, merge_in_order, plan_chunks, wait_first
-from confkg.pipeline import build
+from confkg.parallel import ChunkOutput, WorkerMismatchError, WorkerPool, merge_in_order, plan_chunks, wait_first
+from confkg.pipeline import build, load_notes
 
 
 def notes_of(*words: int):
@@ -74,3 +79,38 @@ def test_two_workers_give_the_byte_identical_graph_and_fill_the_cache(few_notes:
     again = build([few_notes], out, html=False, validate=False, workers=2)
     assert again.extracted == 0  # the cache written from the workers' results serves the next build
     assert (out / "graph.ttl").read_bytes() == (local_build.out_dir / "graph.ttl").read_bytes()
+
+
+def test_a_note_error_survives_the_trip_from_a_worker_process() -> None:
+    err = pickle.loads(pickle.dumps(NoteError("notes/a.md", "binary file (contains NUL bytes), not a text note")))
+    assert (err.path, err.problem) == ("notes/a.md", "binary file (contains NUL bytes), not a text note")
+    assert str(err) == "notes/a.md: binary file (contains NUL bytes), not a text note"
+
+
+@pytest.mark.slow
+def test_notes_read_in_worker_processes_equal_notes_read_here(few_notes: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    shutil.copytree(few_notes, folder)
+    (folder / "broken.md").write_bytes(b"# Title\n\x00\x01")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    here, here_errors = load_notes([folder, tmp_path / "missing"])
+    cache = NoteCache(tmp_path / "cache")
+    with WorkerPool(2) as pool:
+        there, there_errors = load_notes([folder, tmp_path / "missing"], cache, pool)
+        assert there == here
+        assert sorted(map(str, there_errors)) == sorted(map(str, here_errors))
+        assert len(here_errors) == 3
+    # the notes parsed there went into the cache: the next read parses only the broken files again
+    again = NoteCache(tmp_path / "cache")
+    parsed: list[tuple[Path, Path]] = []
+
+    def read_here(files):
+        parsed.extend(files)
+        return iter([try_load_note(*file) for file in files])
+
+    pool.read = read_here  # type: ignore[method-assign]
+    cached, errors = load_notes([folder], again, pool)
+    assert cached == here
+    assert sorted(file.name for file, _ in parsed) == ["broken.md", "empty.txt"]
+    assert len(errors) == 2
+    assert len(again.used) == len(here)

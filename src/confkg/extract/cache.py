@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,16 @@ class ExtractionCache:
         _prune(self.directory, "[!n]*.json", self.used)
 
 
+@dataclass(frozen=True, slots=True)
+class NoteEntry:
+    """A note file's place in ``NoteCache``: ``note`` is the cached parse when the file did not
+    change; ``path`` is None when the file could not be read (nothing is cached then)."""
+
+    path: Path | None
+    content_hash: str
+    note: Note | None
+
+
 class NoteCache:
     """Parsed notes, by content hash, location and the ingest code's fingerprint.
 
@@ -152,10 +162,19 @@ class NoteCache:
     def load_note(self, file: Path, root: Path) -> Note:
         """``ingest.load_note(file, root)``, from the cache when this file had these bytes at
         the last build; raises ``NoteError`` like ``load_note`` (bad notes are not cached)."""
+        entry = self.entry(file, root)
+        if entry.note is not None:
+            return entry.note
+        note = load_note(file, root)
+        self.keep(entry, note)
+        return note
+
+    def entry(self, file: Path, root: Path) -> NoteEntry:
+        """Where the parse of ``file`` as it is now is cached, and the cached note if there is one."""
         try:
             data = file.read_bytes()
         except OSError:
-            return load_note(file, root)  # says what is wrong, in its words
+            return NoteEntry(None, "", None)  # load_note says what is wrong, in its words
         content_hash = hashlib.sha256(data).hexdigest()
         where = hashlib.blake2b(f"{content_hash}|{file}|{root}".encode(), digest_size=16).hexdigest()
         path = self.directory / f"note-{where}-{self.fingerprint}.json"
@@ -166,12 +185,15 @@ class NoteCache:
                 note = None
             if note is not None and note.content_hash == content_hash:
                 self.used.add(path)
-                return note
-        note = load_note(file, root)
-        if note.content_hash == content_hash:  # else the file changed while being read: not cached
-            _write_json(path, _note_to_json(note))
-            self.used.add(path)
-        return note
+                return NoteEntry(path, content_hash, note)
+        return NoteEntry(path, content_hash, None)
+
+    def keep(self, entry: NoteEntry, note: Note) -> None:
+        """Cache ``note``, read (parsed) afresh for ``entry``, for the next build."""
+        if entry.path is not None and note.content_hash == entry.content_hash:
+            # else the file changed while being read: not cached
+            _write_json(entry.path, _note_to_json(note))
+            self.used.add(entry.path)
 
     def prune(self) -> None:
         """Forget parsed notes no note of this build used."""

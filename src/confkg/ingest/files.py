@@ -179,6 +179,15 @@ def load_note(path: Path, root: Path | None = None) -> Note:
     )
 
 
+def try_load_note(file: Path, root: Path | None = None) -> Note | NoteError:
+    """``load_note``, returning the problem instead of raising it: for a map over many files
+    in other processes (``parallel.WorkerPool.read``), where each file's result comes back."""
+    try:
+        return load_note(file, root)
+    except NoteError as err:
+        return err
+
+
 def read_notes(paths: Sequence[str | Path], load: Callable[[Path, Path], Note] | None = None
                ) -> Iterator[Note | NoteError]:
     """Discover and load notes, yielding each problem in place so callers can report and go on.

@@ -31,8 +31,8 @@ from typing import Any
 from confkg.errors import InputError, NoteError
 from confkg.explain import RESOLUTION_FILE
 from confkg.extract.cache import ExtractionCache, NoteCache, code_fingerprint
-from confkg.extract.extractor import Extractor
-from confkg.extract.gazetteer import Gazetteer
+from confkg.extract.extractor import Extractor, ModelOnDemand
+from confkg.extract.gazetteer import Gazetteer, default_gazetteer
 from confkg.extract.nlp import common_words, package_name
 from confkg.graph.builder import entity_node
 from confkg.graph.parts import GraphParts, settings_digest
@@ -118,7 +118,7 @@ def _read_in_pool(paths: Sequence[str | Path], cache: NoteCache | None, pool: Wo
         yield item
 
 
-def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressFn | None = None,
+def extract_all(notes: Sequence[Note], extractor: Extractor | ModelOnDemand, progress: ProgressFn | None = None,
                 cache: ExtractionCache | None = None, *, workers: int = 1, dask: Any = None,
                 model: str | None = None, pool: WorkerPool | None = None) -> tuple[list[Extraction], int]:
     """Extract every note, reusing cached results of unchanged notes; the rest stream through ``nlp.pipe``.
@@ -128,7 +128,8 @@ def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressF
     extracted in that many processes (``confkg.parallel``); with ``dask`` (a scheduler address
     or a ``distributed.Client``) on a Dask cluster (``confkg.distributed``); with ``pool``, in its
     processes (``workers`` is then its size). ``model`` is the name the workers load
-    (``extractor``'s model by default). The result is the same either way.
+    (``extractor``'s model by default). The result is the same either way. A ``ModelOnDemand``
+    loads its model only if a note is extracted in this process.
     """
     done: dict[str, Extraction] = {}
     todo: list[Note] = []
@@ -149,23 +150,27 @@ def extract_all(notes: Sequence[Note], extractor: Extractor, progress: ProgressF
     return [done[n.note_id] for n in notes], len(todo)
 
 
-def _extractions(notes: list[Note], extractor: Extractor, *, workers: int, dask: Any, model: str | None,
-                 pool: WorkerPool | None) -> Iterator[Extraction]:
+def _extractions(notes: list[Note], extractor: Extractor | ModelOnDemand, *, workers: int, dask: Any,
+                 model: str | None, pool: WorkerPool | None) -> Iterator[Extraction]:
     """The extractions of ``notes`` in note order, here, in worker processes or on Dask."""
-    model = model or package_name(extractor.nlp)
+    if model is None:
+        model = extractor.worker_model if isinstance(extractor, ModelOnDemand) else package_name(extractor.nlp)
+    fingerprint = code_fingerprint(extractor.model)
     if dask is not None and notes:
         from confkg.distributed import extract_on_dask
 
-        return extract_on_dask(notes, dask, fingerprint=code_fingerprint(extractor.model), model=model,
-                               batch_size=extractor.batch_size)
+        return extract_on_dask(notes, dask, fingerprint=fingerprint, model=model, batch_size=extractor.batch_size)
     if pool is not None and len(notes) > 1:
-        return pool.extract(notes, batch_size=extractor.batch_size, fingerprint=code_fingerprint(extractor.model))
+        return pool.extract(notes, batch_size=extractor.batch_size, fingerprint=fingerprint)
     if workers > 1 and len(notes) > 1:
         from confkg.parallel import extract_in_processes
 
         return extract_in_processes(notes, workers=workers, model=model, batch_size=extractor.batch_size,
-                                    fingerprint=code_fingerprint(extractor.model))
-    return extractor.extract_notes(notes)
+                                    fingerprint=fingerprint)
+    if not notes:
+        return iter(())
+    here = extractor.extractor if isinstance(extractor, ModelOnDemand) else extractor
+    return here.extract_notes(notes)
 
 
 def build(
@@ -242,9 +247,7 @@ def _build(paths: Sequence[str | Path], out: Path, *, model: str | None, min_con
     if on_notes:
         on_notes(notes)
     settled()
-    mark = time.perf_counter()
-    extractor = Extractor.create(model)
-    report.timings["model"] = time.perf_counter() - mark
+    extractor = ModelOnDemand(model)  # loaded only if a note is extracted in this process
     fingerprint = code_fingerprint(extractor.model)
     cache = ExtractionCache(out / CACHE_DIR, fingerprint) if incremental else None
     report.timings["load"] = time.perf_counter() - started
@@ -254,19 +257,21 @@ def _build(paths: Sequence[str | Path], out: Path, *, model: str | None, min_con
     if pool is not None:
         pool.close()  # the workers' models are not needed any more: their memory goes back
     report.timings["extract"] = time.perf_counter() - mark
+    report.timings["model"] = extractor.load_seconds  # part of extract
     settled()
     mark = time.perf_counter()
     if cache is not None and note_cache is not None:
         cache.prune()
         note_cache.prune()
-    extractions = propagate_surnames(extractions, common_words(package_name(extractor.nlp)))
-    resolution = resolve((m for ex in extractions for m in ex.mentions), extractor.gazetteer.titles)
+    gazetteer = default_gazetteer()
+    extractions = propagate_surnames(extractions, common_words(extractor.package))
+    resolution = resolve((m for ex in extractions for m in ex.mentions), gazetteer.titles)
     report.timings["resolve"] = time.perf_counter() - mark
     settled()
     mark = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     parts = GraphParts(extractions, resolution, min_confidence=min_confidence,
-                       series_names=series_names(extractor.gazetteer))
+                       series_names=series_names(gazetteer))
     settings = settings_digest(min_confidence=min_confidence, extraction=fingerprint)
     store, state = _store_graph(out, parts, settings, report, incremental=incremental)
     write_resolution(out / RESOLUTION_FILE, resolution)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
+from confkg.extract.extractor import Extractor
 from confkg.pipeline import build
 
 NOTES = Path(__file__).resolve().parents[2] / "data" / "notes"
 
 
-def test_incremental_equals_full_rebuild(tmp_path: Path) -> None:
+def test_incremental_equals_full_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
     shutil.copy(NOTES / "scaledml-2017.txt", notes / "a.txt")
@@ -19,8 +22,12 @@ def test_incremental_equals_full_rebuild(tmp_path: Path) -> None:
     first = build([notes], inc, html=False)
     assert first.extracted == 2
 
-    unchanged = build([notes], inc, html=False)
+    with monkeypatch.context() as patch:  # nothing to extract: the model is not even loaded
+        patch.setattr(Extractor, "create", classmethod(lambda *a, **k: pytest.fail("model loaded")))
+        unchanged = build([notes], inc, html=False)
     assert unchanged.extracted == 0
+    assert unchanged.timings["model"] == 0.0
+    assert unchanged.triples == first.triples
 
     (notes / "c.md").write_text("# Robots 2031\n\nJane Roe from Acme Robotics talked about PyTorch.\n")
     text = (notes / "a.txt").read_text(encoding="utf-8")

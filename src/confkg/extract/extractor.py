@@ -10,9 +10,11 @@ the original file. The same code serves ``confkg build`` and ``confkg mentions``
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import groupby
 
 from spacy.language import Language
@@ -23,7 +25,7 @@ from confkg.extract.gazetteer import Gazetteer, default_gazetteer
 from confkg.extract.hypernyms import typed_by_lists
 from confkg.extract.lexicon import LexiconMatcher, full_names_over_terms, longer_org_names, ner_candidates
 from confkg.extract.names import TECHNICAL_HEADS, title_case_ratio
-from confkg.extract.nlp import common_words, load_pipeline, model_id, package_name
+from confkg.extract.nlp import available_model, common_words, load_pipeline, model_id, model_meta, package_name
 from confkg.extract.products import extend_over_heads, unknown_products
 from confkg.extract.relation_rules import relation_candidates
 from confkg.extract.structure import (
@@ -328,3 +330,37 @@ def text_note(text_id: str, text: str) -> Note:
         pos += len(line) + 1
     section = Section(0, None, 0, text, OffsetMap((TextPiece(0, 0, len(text)),)), tuple(blocks), ())
     return Note(text_id, text_id, text, "", "text", None, None, (), (section,))
+
+
+class ModelOnDemand:
+    """A build's extractor whose model is loaded only when this process extracts a note.
+
+    Why: with ``--workers`` or ``--dask`` the workers run the model, and in a rebuild every
+    unchanged note comes from the cache; the build itself only needs the model's name for the
+    cache's fingerprint and provenance, which its ``meta.json`` gives (``nlp.model_meta``,
+    milliseconds). Loading the pipeline costs about a second and a few hundred MB.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64) -> None:
+        self.requested = model
+        meta = model_meta(model)
+        self.model = model_id(meta)
+        """As ``Extractor.model``: the extractor name in provenance and the cache's fingerprint."""
+        self.package = package_name(meta)
+        self.batch_size = batch_size
+        self.load_seconds = 0.0
+        """How long loading the model took, if it was loaded."""
+
+    @property
+    def worker_model(self) -> str:
+        """What a worker process passes to ``Extractor.create``: the name asked for, else the
+        preferred installed model (resolved here, so every worker loads the same one)."""
+        return self.requested or available_model()
+
+    @cached_property
+    def extractor(self) -> Extractor:
+        started = time.perf_counter()
+        extractor = Extractor.create(self.requested, batch_size=self.batch_size)
+        self.load_seconds = time.perf_counter() - started
+        return extractor
+

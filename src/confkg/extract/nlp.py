@@ -10,7 +10,10 @@ boundaries come from the cheap ``senter`` plus one boundary per line (notes are 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -62,9 +65,25 @@ def load_pipeline(model: str | None = None) -> Language:
     return nlp
 
 
-def model_id(nlp: Language) -> str:
-    """``spacy:<name>-<version>``: the extractor name recorded in provenance."""
-    meta = nlp.meta
+@lru_cache(maxsize=4)
+def model_meta(model: str | None = None) -> Mapping[str, Any]:
+    """The ``meta.json`` of ``model`` (a package or a folder; default: the preferred installed
+    model), read without loading the pipeline: milliseconds against about a second. It is all
+    a build needs of the model when this process extracts no note (``pipeline.ModelOnDemand``)."""
+    name = model or available_model()
+    try:
+        if spacy.util.is_package(name):
+            module = importlib.import_module(name)
+            return spacy.util.get_model_meta(Path(module.__file__ or "").parent)
+        return spacy.util.get_model_meta(Path(name))
+    except (OSError, ImportError, ValueError) as err:
+        raise ModelError(f"cannot load spaCy model '{name}': {str(err).splitlines()[0]}") from err
+
+
+def model_id(nlp: Language | Mapping[str, Any]) -> str:
+    """``spacy:<name>-<version>``: the extractor name recorded in provenance (of a pipeline
+    or of its ``meta.json``)."""
+    meta = nlp.meta if isinstance(nlp, Language) else nlp
     return f"spacy:{meta.get('lang', 'en')}_{meta.get('name', 'model')}-{meta.get('version', '0')}"
 
 
@@ -95,8 +114,10 @@ def common_words(package: str) -> frozenset[str]:
     return frozenset()
 
 
-def package_name(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '')}"
+def package_name(nlp: Language | Mapping[str, Any]) -> str:
+    """The model's package name (``en_core_web_sm``), of a pipeline or of its ``meta.json``."""
+    meta = nlp.meta if isinstance(nlp, Language) else nlp
+    return f"{meta.get('lang', 'en')}_{meta.get('name', '')}"
 
 
 def is_common_word(word: str, words: frozenset[str]) -> bool:

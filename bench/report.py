@@ -201,7 +201,7 @@ def _incremental(i: dict[str, Any]) -> list[str]:
     def stages(t: dict[str, float]) -> str:
         if not t:
             return ""
-        return " / ".join(f"{t[k]:.1f}" if k in t else "-" for k in ("load", "model", "extract", "resolve",
+        return " / ".join(f"{t[k]:.1f}" if k in t else "-" for k in ("load", "extract", "model", "resolve",
                                                                       "graph+store", "store", "outputs"))
 
     def process(key: str) -> str:
@@ -217,11 +217,12 @@ def _incremental(i: dict[str, Any]) -> list[str]:
     ]
     if "full_process" in i:
         out += ["Each build in a process of its own, as `confkg build` runs; \"process s\" adds Python's start and "
-                "the imports. Loading the spaCy model is part of every build (\"model\", inside \"load\"); "
-                "\"store\" is the part of graph+store spent writing the store.", ""]
+                "the imports. The spaCy model is loaded only by a build that extracts a note (\"model\", inside "
+                "\"extract\"; 0 when nothing was extracted); \"store\" is the part of graph+store spent writing the "
+                "store.", ""]
     out += [
-        "| build | seconds | of the full build | process s | notes extracted | store | stages s (load / model / "
-        "extract / resolve / graph+store / store / outputs) |",
+        "| build | seconds | of the full build | process s | notes extracted | store | stages s (load / extract / "
+        "model / resolve / graph+store / store / outputs) |",
         "|---|---|---|---|---|---|---|",
         f"| full (first) build | {full:.1f} | 100% | {process('full_process')} | {i['notes']} | built anew "
         f"| {stages(i['full_timings'])} |",

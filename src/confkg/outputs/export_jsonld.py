@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable, Mapping
 from functools import cache
 from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,6 +30,8 @@ from rdflib.namespace import RDF, XSD
 from confkg.vocab import CONTEXT_FILE
 
 _RDF_TYPE = str(RDF.type)
+_MAX_ENTRIES = 1 << 17
+_subject = attrgetter("subject")
 _XSD_STRING = str(XSD.string)
 _DELIMITERS = ("/", "#", ":", "?", "[", "]", "@")
 
@@ -126,10 +129,23 @@ def write_jsonld(triples: Iterable[ox.Quad | ox.Triple], out: IO[bytes], context
     compactor = Compactor(context)
     out.write(b'{\n  "@context": ' + render_context(context).encode() + b',\n  "@graph": [')
     separator = b"\n"
-    for subject, group in groupby(triples, key=lambda t: t.subject):
+    # (predicate, IRI object) -> entry: types, entities, notes and sections recur in many
+    # triples (a third of the writer's time was ``entry``); literals are mostly unique
+    entries: dict[tuple[ox.NamedNode, ox.NamedNode], tuple[str, Any]] = {}
+    for subject, group in groupby(triples, key=_subject):
         values: dict[str, list[Any]] = {}
         for t in group:
-            key, value = compactor.entry(t.predicate.value, t.object)
+            obj = t.object
+            if isinstance(obj, ox.NamedNode):
+                pair = (t.predicate, obj)
+                entry = entries.get(pair)
+                if entry is None:
+                    if len(entries) >= _MAX_ENTRIES:
+                        entries.clear()
+                    entry = entries[pair] = compactor.entry(t.predicate.value, obj)
+                key, value = entry
+            else:
+                key, value = compactor.entry(t.predicate.value, obj)
             values.setdefault(key, []).append(value)
         node: dict[str, Any] = {"@id": compactor.iri(subject.value)}
         for key, vals in values.items():

@@ -24,7 +24,6 @@ Each named-graph triple is also loaded into the default graph (the materialised 
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,6 +32,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from confkg.batches import batched
 from confkg.store import snapshot
 from confkg.store.terms import TermConverter
 
@@ -60,7 +60,7 @@ def load(path: Path, quads: Iterable[tuple[Any, ...]]) -> None:
         with ThreadPoolExecutor(1, thread_name_prefix="confkg-store-load") as loader:
             pending: deque[Future[None]] = deque()
             try:
-                for chunk in _chunks(quads):
+                for chunk in batched(quads, CHUNK):
                     triples: list[str] = []
                     named = _text(chunk, text, triples)
                     _submit(loader, pending, store, named.encode(), ox.RdfFormat.N_QUADS)
@@ -82,12 +82,6 @@ def load(path: Path, quads: Iterable[tuple[Any, ...]]) -> None:
         # Drop the only reference even when ``quads`` raised (a traceback keeps this frame
         # alive): Oxigraph closes the database when the store object goes.
         del store
-
-
-def _chunks(quads: Iterable[tuple[Any, ...]]) -> Iterable[list[tuple[Any, ...]]]:
-    iterator = iter(quads)
-    while chunk := list(itertools.islice(iterator, CHUNK)):
-        yield chunk
 
 
 def _text(chunk: list[tuple[Any, ...]], text: Callable[[Any], str], lines: list[str]) -> str:

@@ -32,13 +32,13 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 
 import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.term import Node
 
 from confkg import __version__
+from confkg.batches import batched
 from confkg.errors import ConfkgError, QueryError
 from confkg.store.oxigraph_store import GraphStore
 from confkg.store.sparql import QueryResult, looks_like_update
@@ -166,12 +166,11 @@ def _changed(store: GraphStore, previous: dict[str, str], report: PushReport
 
 
 def _chunks(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
-    iterator = iter(quads)
-    first = True
-    while chunk := list(islice(iterator, size)):
+    empty = True
+    for chunk in batched(quads, size):
+        empty = False
         yield chunk
-        first = False
-    if first:
+    if empty:
         yield []  # an empty graph is still replaced (emptied) in the target
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import itertools
 import os
 import re
 import tempfile
@@ -35,6 +34,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from confkg.batches import batched
 from confkg.vocab import PREFIXES
 
 FILE_NAME = "union.ttl"
@@ -137,8 +137,7 @@ def sorted_ntriples(lines: Iterable[str]) -> IO[bytes]:
     if isinstance(lines, SortedLines):
         return lines.ntriples()
     sorter = SortedLines()
-    iterator = iter(lines)
-    while piece := list(itertools.islice(iterator, _CHUNK)):
+    for piece in batched(lines, _CHUNK):
         sorter.extend(piece)
     return sorter.ntriples()
 

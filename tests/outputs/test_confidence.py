@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import Graph, Literal, URIRef, namespace
+from rdflib.namespace import RDF, RDFS
 
 from confkg.outputs.export import export_filtered
 from confkg.store import GraphStore
@@ -23,7 +23,7 @@ def test_min_confidence_drops_weak_facts_only(tmp_path: Path) -> None:
     for name, who, conf in (("a1", ada, "0.9"), ("a2", bob, "0.4")):
         a = URIRef(ID + "assertion/" + name)
         quads += [(a, RDF.type, CKG.Assertion, g), (a, RDF.subject, talk, g), (a, RDF.predicate, CKG.speaker, g),
-                  (a, RDF.object, who, g), (a, CKG.confidence, Literal(conf, datatype=XSD.decimal), g)]
+                  (a, RDF.object, who, g), (a, CKG.confidence, Literal(conf, datatype=namespace.XSD.decimal), g)]
     store = GraphStore.build(tmp_path / "store", quads)
     out = export_filtered(store, "turtle", tmp_path / "g.ttl", min_confidence=0.5)
     graph = Graph().parse(out)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef, namespace
 from rdflib.namespace import RDF, RDFS, SKOS
-from rdflib.namespace import XSD as _XSD
 
 from confkg.graph.validate import SHAPES_FILE, ValidationReport, validate_file, validate_graph, validate_store
 from confkg.pipeline import BuildReport
@@ -16,7 +15,7 @@ from confkg.vocab import CKG, ENTITIES_GRAPH, entity_iri, mention_iri, note_iri
 
 pytest.importorskip("pyshacl")
 
-XSD = Namespace(str(_XSD))  # a plain Namespace: rdflib's XSD warns when pytest probes it
+XSD = Namespace(str(namespace.XSD))  # a plain Namespace: rdflib's XSD warns when pytest probes it
 
 ADA = entity_iri("Person", "Ada Lovelace")
 NOBODY = entity_iri("Person", "Nobody")
@@ -142,7 +141,7 @@ def test_validate_reads_any_rdf_format(tmp_path: Path) -> None:
     g = small_graph()
     for fmt, ext in (("nt", "nt"), ("json-ld", "jsonld"), ("xml", "rdf")):
         path = tmp_path / f"g.{ext}"
-        g.serialize(path, format=fmt)
+        g.serialize(path, format=fmt, encoding="utf-8")
         assert validate_file(path).conforms, ext
 
 

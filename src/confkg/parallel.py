@@ -159,9 +159,9 @@ class WorkerPool:
 
     Why one pool for both: reading (markdown parsing) was the longest step before extraction
     (about 6 s for the 640,000 words of the 16x ``bench/`` corpus) and ran in the main process
-    while the second core waited; the processes start once and read while the main process
-    loads its own model. A worker loads the model when its first chunk to extract arrives, so
-    a build whose notes all come from the cache loads none. Started on first use; ``close``
+    while the second core waited; the processes start once, and the main process loads no
+    model at all (``extract.extractor.ModelOnDemand``). A worker loads the model when its first
+    chunk to extract arrives, so a build whose notes all come from the cache loads none. Started on first use; ``close``
     (or the ``with`` block's end) stops the workers and frees their models.
     """
 

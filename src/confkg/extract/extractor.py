@@ -363,4 +363,3 @@ class ModelOnDemand:
         extractor = Extractor.create(self.requested, batch_size=self.batch_size)
         self.load_seconds = time.perf_counter() - started
         return extractor
-

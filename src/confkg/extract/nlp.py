@@ -69,7 +69,8 @@ def load_pipeline(model: str | None = None) -> Language:
 def model_meta(model: str | None = None) -> Mapping[str, Any]:
     """The ``meta.json`` of ``model`` (a package or a folder; default: the preferred installed
     model), read without loading the pipeline: milliseconds against about a second. It is all
-    a build needs of the model when this process extracts no note (``pipeline.ModelOnDemand``)."""
+    a build needs of the model when this process extracts no note
+    (``extract.extractor.ModelOnDemand``)."""
     name = model or available_model()
     try:
         if spacy.util.is_package(name):

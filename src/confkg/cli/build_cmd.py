@@ -32,7 +32,8 @@ def build_cli(
     validate: bool = typer.Option(True, "--validate/--no-validate",
                                   help="Check the graph against ontology/shapes.ttl (SHACL) and warn on violations."),
     workers: int = typer.Option(1, "--workers", "-j", min=1,
-                                help="Extract in N processes on this machine (same graph as one process)."),
+                                help="Read and extract the notes in N processes on this machine "
+                                     "(same graph as one process)."),
     dask: str | None = typer.Option(None, "--dask", metavar="ADDRESS",
                                     help="Extract on the Dask cluster whose scheduler is at ADDRESS "
                                          "(tcp://host:port, or a scheduler file .json)."),
